@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Spectre.Console;
+using Stethoscope.Cli.Output;
+using Stethoscope.Data;
+using Stethoscope.Models;
+using Stethoscope.Runs;
+using Stethoscope.Training;
+
+namespace Stethoscope.Cli.Commands;
+
+/// <summary><c>stethoscope train</c>: trains a model with the standard probes and records a run folder.</summary>
+public static class TrainCommand
+{
+    /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT), as shells expect.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Everything <c>train</c> was asked to do.</summary>
+    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet);
+
+    public static Command Create(Terminal terminal)
+    {
+        var model = new Option<string>("--model") { Description = "model name (see 'stethoscope models')", DefaultValueFactory = _ => "mnist-net" };
+        var data = new Option<string>("--data") { Description = $"training data: {DataSource.Forms}", DefaultValueFactory = _ => "bundled" };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd or adam", DefaultValueFactory = _ => "sgd" };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam");
+        var lr = new Option<double>("--lr") { Description = "learning rate (the seed's: 0.01)", DefaultValueFactory = _ => 0.05 };
+        var momentum = new Option<double>("--momentum") { Description = "SGD momentum (the seed's: 0.5)", DefaultValueFactory = _ => 0.9 };
+        var nesterov = new Option<bool>("--nesterov") { Description = "Nesterov momentum for SGD" };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay", DefaultValueFactory = _ => 0 };
+        var batchSize = new Option<int>("--batch-size") { Description = "images per step", DefaultValueFactory = _ => 64 };
+        var epochs = new Option<int?>("--epochs") { Description = "passes over the training data (default 5, or unlimited when --max-steps is given)" };
+        var maxSteps = new Option<long?>("--max-steps") { Description = "stop after this many steps" };
+        var seed = new Option<long>("--seed") { Description = "seed for weights, data order and dropout", DefaultValueFactory = _ => 0 };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        var evalEvery = new Option<int?>("--eval-every") { Description = "also evaluate on the test split every N steps" };
+        var onDivergence = new Option<string>("--on-divergence") { Description = "stop or continue when a loss or gradient is NaN/infinite", DefaultValueFactory = _ => "stop" };
+        onDivergence.AcceptOnlyFromAmong("stop", "continue");
+        var output = new Option<string?>("--out") { Description = "run folder to create (default: RUNS/<model>-<time>)" };
+        var runs = new Option<string>("--runs") { Description = "folder that holds run folders", DefaultValueFactory = _ => "runs" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress; print only the run folder" };
+
+        var command = new Command("train", "Train a model with probes and record a run folder (metrics, TensorBoard, checkpoints).")
+        {
+            model, data, optimizer, lr, momentum, nesterov, weightDecay, batchSize, epochs, maxSteps, seed, device,
+            evalEvery, onDivergence, output, runs, quiet,
+        };
+        command.SetAction(r => StethoscopeCommand.Guard(terminal, () =>
+        {
+            var options = new TrainingOptions
+            {
+                Optimizer = Enum.Parse<OptimizerKind>(r.GetValue(optimizer)!, ignoreCase: true),
+                LearningRate = r.GetValue(lr),
+                Momentum = r.GetValue(momentum),
+                Nesterov = r.GetValue(nesterov),
+                WeightDecay = r.GetValue(weightDecay),
+                BatchSize = r.GetValue(batchSize),
+                Epochs = r.GetValue(epochs) ?? (r.GetValue(maxSteps) is null ? 5 : null),
+                MaxSteps = r.GetValue(maxSteps),
+                Seed = r.GetValue(seed),
+                Device = Enum.Parse<DeviceChoice>(r.GetValue(device)!, ignoreCase: true),
+                EvalEvery = r.GetValue(evalEvery),
+                OnDivergence = Enum.Parse<DivergencePolicy>(r.GetValue(onDivergence)!, ignoreCase: true),
+            };
+            var settings = new Settings(r.GetValue(model)!, r.GetValue(data)!, options, r.GetValue(output), r.GetValue(runs)!, r.GetValue(quiet));
+            return Run(settings, terminal);
+        }));
+        return command;
+    }
+
+    public static int Run(Settings settings, Terminal terminal, CancellationToken cancel = default)
+    {
+        settings.Options.Validate();
+        var recipe = ModelRegistry.Find(settings.Model);
+        // Data and model come first: a bad file or option stops here, before any run folder exists.
+        using var data = DataSource.Load(settings.Data, settings.Options.Seed);
+        using var model = recipe.Create(new ModelRequest(data.Train.Shape, data.Train.Classes), settings.Options.Seed);
+        var folder = settings.Out is null ? RunFolder.CreateUnder(settings.Runs, recipe.Name) : RunFolder.Create(settings.Out);
+        using var recorder = new RunRecorder(folder, settings.Data);
+
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
+        Console.CancelKeyPress += onCtrlC;
+        using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; interrupt.Cancel(); });
+        try
+        {
+            var result = settings.Quiet
+                ? Train(model, data, settings, [recorder], interrupt.Token)
+                : WithProgress(terminal.Out, bar => Train(model, data, settings, [recorder, new TrainingProgress(terminal.Out, bar)], interrupt.Token));
+            Report(settings, terminal.Out, folder, result);
+            return result.Status == RunStatus.Interrupted ? Interrupted : 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCtrlC;
+        }
+    }
+
+    static TrainingResult Train(LayerStack model, DatasetSplit data, Settings settings, ITrainingObserver[] observers, CancellationToken cancel) =>
+        new Trainer(model, data, settings.Options, Trainer.StandardProbes, observers).Run(cancel);
+
+    static TrainingResult WithProgress(IAnsiConsole console, Func<ProgressTask?, TrainingResult> train)
+    {
+        if (!console.Profile.Capabilities.Interactive)
+            return train(null);
+        return console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context => train(context.AddTask("starting")));
+    }
+
+    static void Report(Settings settings, IAnsiConsole console, RunFolder folder, TrainingResult result)
+    {
+        if (settings.Quiet)
+        {
+            console.WriteLine(folder.Root);
+            return;
+        }
+        var table = new Table().HideHeaders().AddColumns("", "");
+        table.AddRow("status", result.Status.ToString().ToLowerInvariant());
+        table.AddRow("steps", $"{result.Steps} ({result.EpochsCompleted} full epochs)");
+        if (result.FirstNonFiniteStep is { } nan)
+            table.AddRow("first NaN/inf", $"step {nan}");
+        if (result.LastEvaluation is { } eval)
+            table.AddRow("test", eval.Accuracy is { } a ? $"loss {eval.Loss:0.0000}, accuracy {a:P2}" : $"loss {eval.Loss:0.0000}");
+        table.AddRow("time", $"{(result.EndedAt - result.StartedAt).TotalSeconds:0.0} s");
+        table.AddRow("run folder", Markup.Escape(folder.Root));
+        console.Write(table);
+    }
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Spectre.Console;
+using Stethoscope.Cli.Commands;
+using Stethoscope.Cli.Output;
+
+namespace Stethoscope.Cli;
+
+/// <summary>The <c>stethoscope</c> command tree, and the one place where parse errors and user errors become exit codes.</summary>
+public static class StethoscopeCommand
+{
+    /// <summary>Exit code of a command-line mistake (unknown option, bad value).</summary>
+    public const int UsageError = 2;
+
+    public static RootCommand Create(Terminal terminal) => new("Look and listen inside convolutional networks while they train.")
+    {
+        TrainCommand.Create(terminal),
+        ModelsCommand.Create(terminal),
+        SummaryCommand.Create(terminal),
+    };
+
+    public static int Invoke(string[] args, Terminal terminal)
+    {
+        var parsed = Create(terminal).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            var command = parsed.CommandResult.Command is RootCommand ? "stethoscope" : $"stethoscope {parsed.CommandResult.Command.Name}";
+            terminal.Error.MarkupLineInterpolated($"[red]error:[/] {OneLine(parsed.Errors[0].Message)} (see '{command} --help')");
+            return UsageError;
+        }
+        return parsed.Invoke();
+    }
+
+    /// <summary>System.CommandLine lists choices on separate lines; an error here is one line.</summary>
+    static string OneLine(string message) => string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>Runs a command body, turning a <see cref="StethoscopeException"/> into one red line and exit code 1.</summary>
+    public static int Guard(Terminal terminal, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (StethoscopeException e)
+        {
+            terminal.Error.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Stethoscope.Data;
+
+/// <summary>
+/// Where training data comes from, as written on the command line: <c>bundled</c> (the shipped digits),
+/// <c>mnist:DIR</c>, <c>cifar10:DIR</c>, <c>images:DIR</c> or <c>synthetic[:N]</c>.
+/// </summary>
+public static class DataSource
+{
+    public const string Forms = "bundled, mnist:DIR, cifar10:DIR, images:DIR, synthetic[:N]";
+
+    public static DatasetSplit Load(string spec, long seed = 0)
+    {
+        var colon = spec.IndexOf(':');
+        var kind = colon < 0 ? spec : spec[..colon];
+        var argument = colon < 0 ? "" : spec[(colon + 1)..];
+        return kind switch
+        {
+            "bundled" when argument.Length == 0 => BundledDigits.Load(),
+            "mnist" when argument.Length > 0 => MnistIdx.Load(argument),
+            "cifar10" when argument.Length > 0 => Cifar10Binary.Load(argument),
+            "images" when argument.Length > 0 => ImageFolder.Load(argument),
+            "synthetic" => SyntheticBars.Create(trainCount: SyntheticCount(spec, argument), seed: seed),
+            _ => throw new StethoscopeException($"data '{spec}' is not one of: {Forms}"),
+        };
+    }
+
+    static int SyntheticCount(string spec, string argument)
+    {
+        if (argument.Length == 0)
+            return 512;
+        return int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
+            ? count
+            : throw new StethoscopeException($"data '{spec}': the synthetic count must be a positive integer");
+    }
+}

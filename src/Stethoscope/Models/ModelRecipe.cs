@@ -1,0 +1,17 @@
+using TorchSharp;
+
+namespace Stethoscope.Models;
+
+/// <summary>A registered model: its name, what it is, the input it was designed for, and how to build it.</summary>
+public sealed record ModelRecipe(string Name, string Description, InputShape DefaultInput, Func<ModelRequest, LayerStack> Build)
+{
+    /// <summary>Builds the model with its initial weights drawn from <paramref name="seed"/>, so a seed reproduces a run.</summary>
+    public LayerStack Create(ModelRequest request, long seed)
+    {
+        torch.random.manual_seed(seed);
+        return Build(request);
+    }
+}
+
+/// <summary>What a model is built for: the input shape, the number of classes (null: the model's own default), and the receptive-field stack's settings.</summary>
+public sealed record ModelRequest(InputShape Input, int? Classes = null, ErfStackSettings? ErfStack = null);

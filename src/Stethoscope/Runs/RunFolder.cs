@@ -1,0 +1,36 @@
+namespace Stethoscope.Runs;
+
+/// <summary>
+/// The paths of a run folder, the contract every renderer relies on: <c>run.json</c>, <c>metrics.csv</c>,
+/// <c>eval.csv</c>, <c>checkpoints/</c>, <c>tensorboard/</c>, <c>sound/</c>, <c>figures/</c>, <c>index.html</c>.
+/// </summary>
+public sealed record RunFolder(string Root)
+{
+    public string RunJson => Path.Combine(Root, "run.json");
+    public string MetricsCsv => Path.Combine(Root, "metrics.csv");
+    public string EvalCsv => Path.Combine(Root, "eval.csv");
+    public string Checkpoints => Path.Combine(Root, "checkpoints");
+    public string FinalCheckpoint => Path.Combine(Checkpoints, "final.dat");
+    public string InitialCheckpoint => Path.Combine(Checkpoints, "initial.dat");
+    public string TensorBoard => Path.Combine(Root, "tensorboard");
+
+    /// <summary>A new folder <c>runs/&lt;model&gt;-&lt;time&gt;</c> under <paramref name="parent"/>, suffixed when taken.</summary>
+    public static RunFolder CreateUnder(string parent, string model)
+    {
+        var stem = Path.Combine(parent, $"{model}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        var root = stem;
+        for (var i = 2; Directory.Exists(root); i++)
+            root = $"{stem}-{i}";
+        return Create(root);
+    }
+
+    /// <summary>Creates the folder; refuses one that already holds a run, so nothing is overwritten.</summary>
+    public static RunFolder Create(string root)
+    {
+        var folder = new RunFolder(Path.GetFullPath(root));
+        if (File.Exists(folder.RunJson))
+            throw new StethoscopeException($"{root} already holds a run (run.json); choose another --out");
+        Directory.CreateDirectory(folder.Checkpoints);
+        return folder;
+    }
+}

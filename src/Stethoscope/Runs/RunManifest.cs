@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Stethoscope.Data;
+using Stethoscope.Models;
+using Stethoscope.Training;
+using TorchSharp;
+
+namespace Stethoscope.Runs;
+
+/// <summary>The configuration of a run as the user gave it: enough to rebuild the model and reload the data.</summary>
+public sealed record RunConfig(
+    string Model,
+    string Data,
+    string Optimizer,
+    double LearningRate,
+    double Momentum,
+    bool Nesterov,
+    double WeightDecay,
+    int BatchSize,
+    int? Epochs,
+    long? MaxSteps,
+    int? EvalEvery,
+    string OnDivergence,
+    string DeviceRequested);
+
+/// <summary>The data a run trained on.</summary>
+public sealed record DataSummary(string Name, int TrainCount, int TestCount, string InputShape, int Classes, Normalization Normalization);
+
+/// <summary>Versions of what produced a run, so a result can be traced.</summary>
+public sealed record VersionInfo(string Stethoscope, string TorchSharp, string LibTorch, string DotNet, string Os)
+{
+    public static VersionInfo Current => new(
+        typeof(RunManifest).Assembly.GetName().Version?.ToString(3) ?? "unknown",
+        typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "unknown",
+        torch.__version__,
+        Environment.Version.ToString(),
+        RuntimeInformation.OSDescription);
+}
+
+/// <summary>The last numbers of a run. Null where not measured; NaN is written as the string "NaN".</summary>
+public sealed record FinalMetrics(double? Loss, double? Accuracy, double? TestLoss, double? TestAccuracy);
+
+/// <summary>
+/// run.json: what a run was (configuration, model, data, seed, versions, device), when it ran, and how it ended
+/// (status running | completed | diverged | interrupted | failed, steps, final metrics).
+/// </summary>
+public sealed record RunManifest(
+    string Name,
+    RunStatus Status,
+    DateTimeOffset Started,
+    DateTimeOffset? Ended,
+    long Seed,
+    string Device,
+    RunConfig Config,
+    ModelSummary Model,
+    DataSummary Data,
+    VersionInfo Versions,
+    long Steps = 0,
+    int EpochsCompleted = 0,
+    long? FirstNonFiniteStep = null,
+    int TransientFaults = 0,
+    FinalMetrics? Final = null,
+    string? Error = null)
+{
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        WriteIndented = true,
+    };
+
+    public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+
+    /// <summary>Reads run.json, with one clear line when it is missing or not a run manifest.</summary>
+    public static RunManifest Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new StethoscopeException($"{path}: no such file (is this a run folder?)");
+        try
+        {
+            return JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), Json)
+                ?? throw new StethoscopeException($"{path}: empty run manifest");
+        }
+        catch (JsonException e)
+        {
+            throw new StethoscopeException($"{path}: not a valid run.json ({e.Message.Split('.')[0]})");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using Stethoscope.Models;
+using Stethoscope.Probes;
+using Stethoscope.TensorBoard;
+using Stethoscope.Training;
+
+namespace Stethoscope.Runs;
+
+/// <summary>
+/// Writes a run folder while training runs: run.json at the start and the end, a row of metrics.csv per step,
+/// a row of eval.csv per evaluation, TensorBoard scalars, and the initial and final checkpoints. Files are
+/// flushed every two seconds and at every epoch's end, so after Ctrl-C or a crash everything but the last
+/// moments is on disk and every CSV line is whole.
+/// </summary>
+public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingObserver, IDisposable
+{
+    static readonly string[] LeadingColumns = ["loss", AccuracyProbe.Name];
+    static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
+
+    readonly Stopwatch sinceFlush = Stopwatch.StartNew();
+    RunManifest? manifest;
+    LayerStack? model;
+    StreamWriter? metrics;
+    StreamWriter? evaluations;
+    EventFileWriter? events;
+    string[] columns = [];
+
+    public RunFolder Folder => folder;
+
+    public void OnTrainingStart(TrainingStart start)
+    {
+        model = start.Model;
+        var options = start.Options;
+        var config = new RunConfig(
+            model.GetName(), dataSpec, options.Optimizer.ToString().ToLowerInvariant(), options.LearningRate, options.Momentum,
+            options.Nesterov, options.WeightDecay, options.BatchSize, options.Epochs, options.MaxSteps, options.EvalEvery,
+            options.OnDivergence.ToString().ToLowerInvariant(), options.Device.ToString().ToLowerInvariant());
+        var train = start.Data.Train;
+        var data = new DataSummary(train.Name, train.Count, start.Data.Test.Count, train.Shape.ToString(), train.Classes, train.Normalization);
+        manifest = new RunManifest(
+            Path.GetFileName(folder.Root), RunStatus.Running, start.StartedAt, null, options.Seed, start.Device.ToString(),
+            config, ModelSummary.Of(model), data, VersionInfo.Current);
+        manifest.Write(folder.RunJson);
+        SaveCheckpoint(folder.InitialCheckpoint);
+        metrics = new StreamWriter(folder.MetricsCsv);
+        evaluations = new StreamWriter(folder.EvalCsv);
+        evaluations.WriteLine("step,epoch,test_loss,test_accuracy");
+        events = new EventFileWriter(folder.TensorBoard);
+    }
+
+    public void OnStep(StepRecord step)
+    {
+        if (metrics is null || events is null)
+            return;
+        if (columns.Length == 0)
+        {
+            columns = [.. LeadingColumns, .. step.Names.Where(n => !LeadingColumns.Contains(n))];
+            metrics.WriteLine(string.Join(",", ["step", "epoch", .. columns[..2], "lr", .. columns[2..]]));
+        }
+        var cells = columns.Select(c => Format(step[c])).ToArray();
+        metrics.WriteLine(string.Join(",", [Format(step.Step), Format(step.Epoch), .. cells[..2], Format(step.LearningRate), .. cells[2..]]));
+        events.WriteScalars(step.Step, ScalarTags(step));
+        if (sinceFlush.Elapsed >= FlushInterval)
+            Flush();
+    }
+
+    public void OnEvaluation(EvaluationRecord evaluation)
+    {
+        if (evaluations is null || events is null)
+            return;
+        evaluations.WriteLine($"{Format(evaluation.Step)},{Format(evaluation.Epoch)},{Format(evaluation.Loss)},{Format(evaluation.Accuracy)}");
+        var scalars = new List<(string, float)> { ("test/loss", (float)evaluation.Loss) };
+        if (evaluation.Accuracy is { } accuracy)
+            scalars.Add(("test/accuracy", (float)accuracy));
+        events.WriteScalars(evaluation.Step, scalars);
+    }
+
+    public void OnEpochEnd(int epoch) => Flush();
+
+    public void OnTrainingEnd(TrainingResult result)
+    {
+        Flush();
+        if (manifest is null)
+            return;
+        if (result.Status != RunStatus.Failed)
+            SaveCheckpoint(folder.FinalCheckpoint);
+        manifest = manifest with
+        {
+            Status = result.Status,
+            Ended = result.EndedAt,
+            Steps = result.Steps,
+            EpochsCompleted = result.EpochsCompleted,
+            FirstNonFiniteStep = result.FirstNonFiniteStep,
+            TransientFaults = result.TransientFaults,
+            Final = new FinalMetrics(result.LastStep?.Loss, result.LastStep?[AccuracyProbe.Name], result.LastEvaluation?.Loss, result.LastEvaluation?.Accuracy),
+            Error = result.Error,
+        };
+        manifest.Write(folder.RunJson);
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        metrics?.Dispose();
+        evaluations?.Dispose();
+        events?.Dispose();
+        metrics = evaluations = null;
+        events = null;
+    }
+
+    void Flush()
+    {
+        metrics?.Flush();
+        evaluations?.Flush();
+        events?.Flush();
+        sinceFlush.Restart();
+    }
+
+    void SaveCheckpoint(string path) => AtomicFile.Write(path, temporary => model!.save(temporary));
+
+    static IEnumerable<(string Tag, float Value)> ScalarTags(StepRecord step)
+    {
+        yield return ("train/lr", (float)step.LearningRate);
+        for (var i = 0; i < step.Names.Count; i++)
+        {
+            var name = step.Names[i];
+            yield return (name.Contains('/') ? name : $"train/{name}", step.Values[i]);
+        }
+    }
+
+    static string Format(double? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
+
+    static string Format(float? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
+
+    static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

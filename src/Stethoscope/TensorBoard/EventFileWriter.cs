@@ -1,0 +1,66 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using Google.Protobuf;
+using Tensorboard;
+
+namespace Stethoscope.TensorBoard;
+
+/// <summary>
+/// Writes a TensorBoard event file (<c>events.out.tfevents.*</c>) through TorchSharp's own protobuf classes, keeping
+/// the file open. TorchSharp's <c>SummaryWriter</c> opens and closes the file for every single value, too slow for
+/// a dozen scalars per training step; here one <see cref="Event"/> carries all of a step's values, records are
+/// framed as TFRecords (length, masked CRC-32C, data, masked CRC-32C), and <see cref="Flush"/> makes them durable.
+/// </summary>
+public sealed class EventFileWriter : IDisposable
+{
+    readonly FileStream stream;
+
+    public EventFileWriter(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Path = System.IO.Path.Combine(directory, $"events.out.tfevents.{seconds}.{Environment.MachineName}.{Environment.ProcessId}");
+        stream = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
+        Write(new Event { WallTime = WallTime(), FileVersion = "brain.Event:2" });
+    }
+
+    public string Path { get; }
+
+    /// <summary>Writes several scalar values logged at the same step as one event.</summary>
+    public void WriteScalars(long step, IEnumerable<(string Tag, float Value)> scalars)
+    {
+        var summary = new Summary();
+        foreach (var (tag, value) in scalars)
+            summary.Value.Add(new Summary.Types.Value { Tag = tag, SimpleValue = value });
+        Write(new Event { WallTime = WallTime(), Step = step, Summary = summary });
+    }
+
+    public void Flush() => stream.Flush();
+
+    public void Dispose() => stream.Dispose();
+
+    void Write(Event e)
+    {
+        var data = e.ToByteArray();
+        Span<byte> header = stackalloc byte[12];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)data.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], MaskedCrc(header[..8]));
+        Span<byte> footer = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(footer, MaskedCrc(data));
+        stream.Write(header);
+        stream.Write(data);
+        stream.Write(footer);
+    }
+
+    static double WallTime() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+
+    /// <summary>TFRecord's checksum: CRC-32C, rotated right by 15 bits, plus a constant.</summary>
+    internal static uint MaskedCrc(ReadOnlySpan<byte> bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+            crc = BitOperations.Crc32C(crc, b);
+        crc ^= 0xFFFFFFFFu;
+        return ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
+    }
+}

@@ -1,0 +1,73 @@
+namespace Stethoscope.Training;
+
+/// <summary>Which optimizer updates the weights.</summary>
+public enum OptimizerKind { Sgd, Adam }
+
+/// <summary>Where tensors live: the GPU when there is one (auto), or a fixed choice.</summary>
+public enum DeviceChoice { Auto, Cpu, Cuda }
+
+/// <summary>What to do when a loss or a gradient becomes NaN or infinite.</summary>
+public enum DivergencePolicy { Stop, Continue }
+
+/// <summary>
+/// How to train. The defaults reach about 98% test accuracy on the bundled digits in 5 epochs; the seed's own
+/// settings are SGD, learning rate 0.01, momentum 0.5.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    public double LearningRate { get; init; } = 0.05;
+
+    public double Momentum { get; init; } = 0.9;
+
+    public bool Nesterov { get; init; }
+
+    public double WeightDecay { get; init; }
+
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Number of passes over the training split; null to run until <see cref="MaxSteps"/>.</summary>
+    public int? Epochs { get; init; } = 5;
+
+    public long? MaxSteps { get; init; }
+
+    public long Seed { get; init; }
+
+    public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
+
+    /// <summary>Evaluate on the test split every this many steps, besides the end of each epoch.</summary>
+    public int? EvalEvery { get; init; }
+
+    public DivergencePolicy OnDivergence { get; init; } = DivergencePolicy.Stop;
+
+    /// <summary>Throws a <see cref="StethoscopeException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning rate must be a positive number; got {LearningRate}");
+        Require(Momentum >= 0 && Momentum < 1, $"momentum must be in [0, 1); got {Momentum}");
+        Require(!Nesterov || Momentum > 0, "nesterov needs a momentum above 0");
+        Require(WeightDecay >= 0, $"weight decay must be 0 or more; got {WeightDecay}");
+        Require(BatchSize >= 1, $"batch size must be at least 1; got {BatchSize}");
+        Require(Epochs is null or >= 1, $"epochs must be at least 1; got {Epochs}");
+        Require(MaxSteps is null or >= 1, $"max steps must be at least 1; got {MaxSteps}");
+        Require(Epochs is not null || MaxSteps is not null, "give epochs, max steps or both");
+        Require(EvalEvery is null or >= 1, $"eval-every must be at least 1; got {EvalEvery}");
+    }
+
+    /// <summary>Steps the run will take when nothing stops it early.</summary>
+    public long PlannedSteps(int trainCount)
+    {
+        var perEpoch = BatchesPerEpoch(trainCount);
+        var byEpochs = Epochs is { } e ? e * perEpoch : long.MaxValue;
+        return Math.Min(byEpochs, MaxSteps ?? long.MaxValue);
+    }
+
+    public long BatchesPerEpoch(int trainCount) => (trainCount + BatchSize - 1) / BatchSize;
+
+    static void Require(bool condition, string message)
+    {
+        if (!condition)
+            throw new StethoscopeException(message);
+    }
+}
