@@ -20,15 +20,16 @@ public static class TrainCommand
 
     public static Command Create(Terminal terminal)
     {
+        var defaults = new TrainingOptions();
         var model = new Option<string>("--model") { Description = "model name (see 'stethoscope models')", DefaultValueFactory = _ => "mnist-net" };
         var data = new Option<string>("--data") { Description = $"training data: {DataSource.Forms}", DefaultValueFactory = _ => "bundled" };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd or adam", DefaultValueFactory = _ => "sgd" };
         optimizer.AcceptOnlyFromAmong("sgd", "adam");
-        var lr = new Option<double>("--lr") { Description = "learning rate (the seed's: 0.01)", DefaultValueFactory = _ => 0.05 };
-        var momentum = new Option<double>("--momentum") { Description = "SGD momentum (the seed's: 0.5)", DefaultValueFactory = _ => 0.9 };
+        var lr = new Option<double>("--lr") { Description = "learning rate (the seed's: 0.01)", DefaultValueFactory = _ => defaults.LearningRate };
+        var momentum = new Option<double>("--momentum") { Description = "SGD momentum (the seed's: 0.5)", DefaultValueFactory = _ => defaults.Momentum };
         var nesterov = new Option<bool>("--nesterov") { Description = "Nesterov momentum for SGD" };
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay", DefaultValueFactory = _ => 0 };
-        var batchSize = new Option<int>("--batch-size") { Description = "images per step", DefaultValueFactory = _ => 64 };
+        var batchSize = new Option<int>("--batch-size") { Description = "images per step", DefaultValueFactory = _ => defaults.BatchSize };
         var epochs = new Option<int?>("--epochs") { Description = "passes over the training data (default 5, or unlimited when --max-steps is given)" };
         var maxSteps = new Option<long?>("--max-steps") { Description = "stop after this many steps" };
         var seed = new Option<long>("--seed") { Description = "seed for weights, data order and dropout", DefaultValueFactory = _ => 0 };
@@ -56,7 +57,7 @@ public static class TrainCommand
                 Nesterov = r.GetValue(nesterov),
                 WeightDecay = r.GetValue(weightDecay),
                 BatchSize = r.GetValue(batchSize),
-                Epochs = r.GetValue(epochs) ?? (r.GetValue(maxSteps) is null ? 5 : null),
+                Epochs = r.GetValue(epochs) ?? (r.GetValue(maxSteps) is null ? defaults.Epochs : null),
                 MaxSteps = r.GetValue(maxSteps),
                 Seed = r.GetValue(seed),
                 Device = Enum.Parse<DeviceChoice>(r.GetValue(device)!, ignoreCase: true),
