@@ -6,8 +6,9 @@ namespace Stethoscope.Models;
 /// <summary>One named layer of a <see cref="LayerStack"/> and the shape of its output for one input (batch dimension left out).</summary>
 public sealed record Layer(string Name, nn.Module<Tensor, Tensor> Module, long[] OutputShape)
 {
-    /// <summary>The layer's weight (convolution kernels, fully connected matrix), or null for layers without one.</summary>
-    public TorchSharp.Modules.Parameter? Weight =>
+    /// <summary>The layer's weight (convolution kernels, fully connected matrix), or null for layers without one.
+    /// Looked up once: probes read it every step.</summary>
+    public TorchSharp.Modules.Parameter? Weight { get; } =
         Module.named_parameters(recurse: false).FirstOrDefault(p => p.name == "weight").parameter;
 
     public long ParameterCount => Module.parameters().Sum(p => p.numel());

@@ -18,6 +18,7 @@ public sealed class LayerStack : nn.Module<Tensor, Tensor>
         InputShape = input;
         Objective = objective;
         this.layers = [.. layers];
+        WeightedLayers = [.. this.layers.Where(l => l.Weight is not null)];
         foreach (var layer in this.layers)
             register_module(layer.Name, layer.Module);
     }
@@ -30,7 +31,7 @@ public sealed class LayerStack : nn.Module<Tensor, Tensor>
     public IReadOnlyList<Layer> Layers => layers;
 
     /// <summary>Layers with a weight, in model order: the ones probes and sonification report on.</summary>
-    public IReadOnlyList<Layer> WeightedLayers => [.. layers.Where(l => l.Weight is not null)];
+    public IReadOnlyList<Layer> WeightedLayers { get; }
 
     public long ParameterCount => parameters().Sum(p => p.numel());
 

@@ -11,14 +11,21 @@ public sealed class ProbeReadings
     readonly List<string> names = [];
     readonly List<Tensor> values = [];
 
+    /// <summary>Adds a 0-dimensional tensor; it is read, never kept beyond the step.</summary>
     public void Add(string name, Tensor scalar)
     {
         names.Add(name);
-        values.Add(scalar.detach().to_type(ScalarType.Float32).reshape(1));
+        values.Add(scalar.dtype == ScalarType.Float32 ? scalar : scalar.to_type(ScalarType.Float32));
     }
 
     public IReadOnlyList<string> Names => names;
 
     /// <summary>Copies every reading to the host. Call inside the step's dispose scope.</summary>
-    public float[] Fetch() => values.Count == 0 ? [] : cat(values).cpu().data<float>().ToArray();
+    public float[] Fetch()
+    {
+        if (values.Count == 0)
+            return [];
+        using var noGrad = no_grad();
+        return stack(values).cpu().data<float>().ToArray();
+    }
 }
