@@ -59,7 +59,6 @@ public sealed record RunManifest(
     long Steps = 0,
     int EpochsCompleted = 0,
     long? FirstNonFiniteStep = null,
-    int TransientFaults = 0,
     FinalMetrics? Final = null,
     string? Error = null)
 {

@@ -92,7 +92,6 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
             Steps = result.Steps,
             EpochsCompleted = result.EpochsCompleted,
             FirstNonFiniteStep = result.FirstNonFiniteStep,
-            TransientFaults = result.TransientFaults,
             Final = new FinalMetrics(result.LastStep?.Loss, result.LastStep?[AccuracyProbe.Name], result.LastEvaluation?.Loss, result.LastEvaluation?.Accuracy),
             Error = result.Error,
         };

@@ -39,10 +39,7 @@ public sealed record TrainingStart(
     long BatchesPerEpoch,
     DateTimeOffset StartedAt);
 
-/// <summary>
-/// How training ended, with the last numbers seen. <see cref="TransientFaults"/> counts steps whose first
-/// computation was non-finite but whose recomputation was not (a hardware or kernel fault, not divergence).
-/// </summary>
+/// <summary>How training ended, with the last numbers seen.</summary>
 public sealed record TrainingResult(
     RunStatus Status,
     long Steps,
@@ -52,5 +49,4 @@ public sealed record TrainingResult(
     EvaluationRecord? LastEvaluation,
     DateTimeOffset StartedAt,
     DateTimeOffset EndedAt,
-    int TransientFaults = 0,
     string? Error = null);

@@ -15,8 +15,6 @@ namespace Stethoscope.Training;
 /// </summary>
 public sealed class Trainer
 {
-    const int MaxRecomputations = 3;
-
     readonly LayerStack model;
     readonly DatasetSplit data;
     readonly TrainingOptions options;
@@ -107,18 +105,6 @@ public sealed class Trainer
         var input = images.index_select(0, batch);
         var targets = labels.index_select(0, batch);
         var record = Measure(optimizer, input, targets, state);
-        // Some machines (this project's 2-core VMs with libtorch 2.10 on CPU) now and then return a non-finite
-        // result that the same computation, repeated on the same batch and weights, does not. Recomputing tells
-        // such a fault from real divergence, which repeats exactly; faults are counted in run.json, never hidden.
-        for (var attempt = 0; !record.IsFinite && attempt < MaxRecomputations; attempt++)
-        {
-            var again = Measure(optimizer, input, targets, state);
-            if (again.IsFinite)
-            {
-                state.TransientFaults++;
-                record = again;
-            }
-        }
         state.LastStep = record;
         if (!record.IsFinite)
         {
@@ -164,7 +150,7 @@ public sealed class Trainer
             RunStatus.Running => RunStatus.Completed,
             var s => s,
         };
-        var result = new TrainingResult(status, state.Step, state.EpochsCompleted, state.FirstNonFiniteStep, state.LastStep, state.LastEvaluation, started, DateTimeOffset.Now, state.TransientFaults, error);
+        var result = new TrainingResult(status, state.Step, state.EpochsCompleted, state.FirstNonFiniteStep, state.LastStep, state.LastEvaluation, started, DateTimeOffset.Now, error);
         Notify(o => o.OnTrainingEnd(result));
         return result;
     }
@@ -199,7 +185,6 @@ public sealed class Trainer
         public int Epoch { get; set; }
         public int EpochsCompleted { get; set; }
         public long? FirstNonFiniteStep { get; set; }
-        public int TransientFaults { get; set; }
         public StepRecord? LastStep { get; set; }
         public EvaluationRecord? LastEvaluation { get; set; }
         public RunStatus Status { get; set; } = RunStatus.Running;
