@@ -16,6 +16,8 @@ public static class StethoscopeCommand
         TrainCommand.Create(terminal),
         ModelsCommand.Create(terminal),
         SummaryCommand.Create(terminal),
+        SonifyCommand.Create(terminal),
+        SeedSoundsCommand.Create(terminal),
     };
 
     public static int Invoke(string[] args, Terminal terminal)

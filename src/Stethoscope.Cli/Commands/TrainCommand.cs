@@ -5,6 +5,7 @@ using Stethoscope.Cli.Output;
 using Stethoscope.Data;
 using Stethoscope.Models;
 using Stethoscope.Runs;
+using Stethoscope.Sound;
 using Stethoscope.Training;
 
 namespace Stethoscope.Cli.Commands;
@@ -15,8 +16,11 @@ public static class TrainCommand
     /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT), as shells expect.</summary>
     public const int Interrupted = 130;
 
-    /// <summary>Everything <c>train</c> was asked to do.</summary>
-    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet);
+    /// <summary>Everything <c>train</c> was asked to do; <paramref name="Sound"/> is null without <c>--sonify</c>.</summary>
+    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null);
+
+    /// <summary>How <c>--sonify</c> sounds: the mapping, the loss track, the TensorBoard window, live playing.</summary>
+    public sealed record SoundChoice(MappingKind Mapping, bool LossTrack, int WindowSteps, bool Play);
 
     public static Command Create(Terminal terminal)
     {
@@ -41,11 +45,16 @@ public static class TrainCommand
         var output = new Option<string?>("--out") { Description = "run folder to create (default: RUNS/<model>-<time>)" };
         var runs = new Option<string>("--runs") { Description = "folder that holds run folders", DefaultValueFactory = _ => "runs" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress; print only the run folder" };
+        var sonify = new Option<bool>("--sonify") { Description = "write the gradient-norm sound to sound/gradient-norms.wav while training" };
+        var mapping = SonifyCommand.MappingOption();
+        var lossTrack = new Option<bool>("--loss-track") { Description = "with --mapping log: a soft tone for the loss after each step" };
+        var window = new Option<int>("--sound-window") { Description = "steps per TensorBoard audio summary (0: none)", DefaultValueFactory = _ => 200 };
+        var play = new Option<bool>("--play") { Description = "also play the sound live through aplay or paplay (implies --sonify)" };
 
         var command = new Command("train", "Train a model with probes and record a run folder (metrics, TensorBoard, checkpoints).")
         {
             model, data, optimizer, lr, momentum, nesterov, weightDecay, batchSize, epochs, maxSteps, seed, device,
-            evalEvery, onDivergence, output, runs, quiet,
+            evalEvery, onDivergence, output, runs, quiet, sonify, mapping, lossTrack, window, play,
         };
         command.SetAction(r => StethoscopeCommand.Guard(terminal, () =>
         {
@@ -64,7 +73,10 @@ public static class TrainCommand
                 EvalEvery = r.GetValue(evalEvery),
                 OnDivergence = Enum.Parse<DivergencePolicy>(r.GetValue(onDivergence)!, ignoreCase: true),
             };
-            var settings = new Settings(r.GetValue(model)!, r.GetValue(data)!, options, r.GetValue(output), r.GetValue(runs)!, r.GetValue(quiet));
+            var sound = r.GetValue(sonify) || r.GetValue(play)
+                ? new SoundChoice(SonifyCommand.Mapping(r.GetValue(mapping)!), r.GetValue(lossTrack), r.GetValue(window), r.GetValue(play))
+                : null;
+            var settings = new Settings(r.GetValue(model)!, r.GetValue(data)!, options, r.GetValue(output), r.GetValue(runs)!, r.GetValue(quiet), sound);
             return Run(settings, terminal);
         }));
         return command;
@@ -73,12 +85,16 @@ public static class TrainCommand
     public static int Run(Settings settings, Terminal terminal, CancellationToken cancel = default)
     {
         settings.Options.Validate();
+        if (settings.Sound is { WindowSteps: < 0 })
+            throw new StethoscopeException($"--sound-window must be 0 (none) or a number of steps; got {settings.Sound.WindowSteps}");
         var recipe = ModelRegistry.Find(settings.Model);
         // Data and model come first: a bad file or option stops here, before any run folder exists.
         using var data = DataSource.Load(settings.Data, settings.Options.Seed);
         using var model = recipe.Create(new ModelRequest(data.Train.Shape, data.Train.Classes), settings.Options.Seed);
         var folder = settings.Out is null ? RunFolder.CreateUnder(settings.Runs, recipe.Name) : RunFolder.Create(settings.Out);
         using var recorder = new RunRecorder(folder, settings.Data);
+        using var sound = settings.Sound is { } choice ? SoundRecorderFor(choice, folder, terminal) : null;
+        ITrainingObserver[] observers = sound is null ? [recorder] : [recorder, sound];
 
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
@@ -87,8 +103,8 @@ public static class TrainCommand
         try
         {
             var result = settings.Quiet
-                ? Train(model, data, settings, [recorder], interrupt.Token)
-                : WithProgress(terminal.Out, bar => Train(model, data, settings, [recorder, new TrainingProgress(terminal.Out, bar)], interrupt.Token));
+                ? Train(model, data, settings, observers, interrupt.Token)
+                : WithProgress(terminal.Out, bar => Train(model, data, settings, [.. observers, new TrainingProgress(terminal.Out, bar)], interrupt.Token));
             Report(settings, terminal.Out, folder, result);
             return result.Status == RunStatus.Interrupted ? Interrupted : 0;
         }
@@ -96,6 +112,16 @@ public static class TrainCommand
         {
             Console.CancelKeyPress -= onCtrlC;
         }
+    }
+
+    static SoundRecorder SoundRecorderFor(SoundChoice choice, RunFolder folder, Terminal terminal)
+    {
+        var channels = SoundMapping.Create(choice.Mapping, layers: 1).Channels;
+        LivePlayer? player = null;
+        if (choice.Play && (player = LivePlayer.TryStart(SoundMapping.SampleRate, channels, out var problem)) is null)
+            terminal.Error.MarkupLineInterpolated($"[yellow]warning:[/] --play: {problem}; the sound is still written to {folder.GradientSound}");
+        var tensorBoard = choice.WindowSteps > 0 ? folder.TensorBoardSound : null;
+        return new SoundRecorder(new SoundSettings(folder.GradientSound, choice.Mapping, choice.LossTrack, tensorBoard, Math.Max(1, choice.WindowSteps)), player);
     }
 
     static TrainingResult Train(LayerStack model, DatasetSplit data, Settings settings, ITrainingObserver[] observers, CancellationToken cancel) =>
@@ -126,6 +152,8 @@ public static class TrainCommand
         if (result.LastEvaluation is { } eval)
             table.AddRow("test", eval.Accuracy is { } a ? $"loss {eval.Loss:0.0000}, accuracy {a:P2}" : $"loss {eval.Loss:0.0000}");
         table.AddRow("time", $"{(result.EndedAt - result.StartedAt).TotalSeconds:0.0} s");
+        if (settings.Sound is not null)
+            table.AddRow("sound", Markup.Escape(folder.GradientSound));
         table.AddRow("run folder", Markup.Escape(folder.Root));
         console.Write(table);
     }

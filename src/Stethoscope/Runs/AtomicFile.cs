@@ -6,8 +6,16 @@ public static class AtomicFile
     public static void Write(string path, Action<string> writeTo)
     {
         var temporary = path + ".partial";
-        writeTo(temporary);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            writeTo(temporary);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 
     public static void WriteAllText(string path, string text) => Write(path, t => File.WriteAllText(t, text));

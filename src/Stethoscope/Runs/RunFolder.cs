@@ -14,6 +14,17 @@ public sealed record RunFolder(string Root)
     public string InitialCheckpoint => Path.Combine(Checkpoints, "initial.dat");
     public string TensorBoard => Path.Combine(Root, "tensorboard");
 
+    /// <summary>TensorBoard's audio summaries, in their own folder (TensorBoard shows it as the run <c>…/sound</c>):
+    /// TensorBoard follows only the newest event file of a folder, so two writers cannot share one.</summary>
+    public string TensorBoardSound => Path.Combine(TensorBoard, "sound");
+
+    public string Sound => Path.Combine(Root, "sound");
+
+    /// <summary>The gradient sound streamed while training.</summary>
+    public string GradientSound => Path.Combine(Sound, "gradient-norms.wav");
+
+    public string Figures => Path.Combine(Root, "figures");
+
     /// <summary>A new folder <c>runs/&lt;model&gt;-&lt;time&gt;</c> under <paramref name="parent"/>, suffixed when taken.</summary>
     public static RunFolder CreateUnder(string parent, string model)
     {

@@ -35,6 +35,22 @@ public sealed class EventFileWriter : IDisposable
         Write(new Event { WallTime = WallTime(), Step = step, Summary = summary });
     }
 
+    /// <summary>Writes a sound as an audio summary (TensorBoard's audio dashboard plays it); <paramref name="wav"/> is a whole WAV file.</summary>
+    public void WriteAudio(long step, string tag, byte[] wav, int sampleRate, int channels, long frames)
+    {
+        var audio = new Summary.Types.Audio
+        {
+            SampleRate = sampleRate,
+            NumChannels = channels,
+            LengthFrames = frames,
+            EncodedAudioString = ByteString.CopyFrom(wav),
+            ContentType = "audio/wav",
+        };
+        var summary = new Summary();
+        summary.Value.Add(new Summary.Types.Value { Tag = tag, Audio = audio });
+        Write(new Event { WallTime = WallTime(), Step = step, Summary = summary });
+    }
+
     public void Flush() => stream.Flush();
 
     public void Dispose() => stream.Dispose();

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Spectre.Console;
+using Stethoscope.Cli.Output;
+using Stethoscope.Data;
+using Stethoscope.Experiments;
+
+namespace Stethoscope.Cli.Commands;
+
+/// <summary><c>stethoscope seed-sounds</c>: seed 000's five clips, trained again on the bundled digits.</summary>
+public static class SeedSoundsCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var output = new Option<string?>("--out") { Description = "folder for the five runs, their WAVs and norm-traces.png (default: runs/seed-sounds-<time>)" };
+        var command = new Command("seed-sounds", "Make seed 000's five gradient sounds again (SGD lr 0.01/0.1/1.0, lr 1.0 batch 256, Adam), 200 steps each.") { output };
+        command.SetAction(r => StethoscopeCommand.Guard(terminal, () => Run(r.GetValue(output), terminal)));
+        return command;
+    }
+
+    public static int Run(string? output, Terminal terminal)
+    {
+        var folder = Path.GetFullPath(output ?? Path.Combine("runs", $"seed-sounds-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        using var digits = BundledDigits.Load();
+        var results = SeedSounds.Run(folder, digits, clip => terminal.Out.MarkupLineInterpolated($"[grey]training[/] {clip.Title} …"));
+        var table = new Table().AddColumns("clip", "status", "first NaN/inf", "sound");
+        foreach (var result in results)
+        {
+            var nan = result.Training.FirstNonFiniteStep is { } step ? $"step {step}" : "-";
+            table.AddRow(Markup.Escape(result.Clip.Title), result.Training.Status.ToString().ToLowerInvariant(), nan, Markup.Escape(Path.GetFileName(result.Wav)));
+        }
+        table.Caption(Markup.Escape($"{folder} (norm traces: {SeedSounds.ChartName})"));
+        terminal.Out.Write(table);
+        return 0;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using Stethoscope.Data;
+
+namespace Stethoscope.Runs;
+
+/// <summary>One row of metrics.csv: the step, the epoch and the value of every other column (NaN where empty).</summary>
+public sealed record MetricsRow(long Step, int Epoch, float[] Values);
+
+/// <summary>
+/// Reads a run's metrics.csv, row by row, while or after it is written. Only lines that end with a newline are read,
+/// so the half-written last line of a run in progress is skipped, never misread.
+/// </summary>
+public sealed class MetricsCsv
+{
+    readonly string path;
+
+    MetricsCsv(string path, string[] columns)
+    {
+        this.path = path;
+        Columns = columns;
+    }
+
+    /// <summary>The columns after <c>step,epoch</c>: loss, accuracy, lr, grad_norm/&lt;layer&gt;…</summary>
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>The columns that start with <paramref name="prefix"/>, in file order (for example the gradient norms).</summary>
+    public IReadOnlyList<string> ColumnsStartingWith(string prefix) => [.. Columns.Where(c => c.StartsWith(prefix, StringComparison.Ordinal))];
+
+    public int IndexOf(string column) => Columns.ToList().IndexOf(column);
+
+    public static MetricsCsv Open(string path)
+    {
+        if (!File.Exists(path))
+            throw new DataFormatException(path, "no such file (is this a run folder?)");
+        var header = CompleteLines(path).FirstOrDefault()
+            ?? throw new DataFormatException(path, "empty: the run recorded no step");
+        var cells = header.Split(',');
+        if (cells.Length < 3 || cells[0] != "step" || cells[1] != "epoch")
+            throw new DataFormatException(path, $"not a metrics file: the header must start with step,epoch; found '{header}'");
+        return new MetricsCsv(path, cells[2..]);
+    }
+
+    /// <summary>The rows in file order; a line with the wrong number of cells or a bad number is an error.</summary>
+    public IEnumerable<MetricsRow> Rows()
+    {
+        var line = 1;
+        foreach (var text in CompleteLines(path).Skip(1))
+        {
+            line++;
+            var cells = text.Split(',');
+            if (cells.Length != Columns.Count + 2)
+                throw new DataFormatException(path, $"line {line} has {cells.Length} cells, the header {Columns.Count + 2}");
+            if (!long.TryParse(cells[0], CultureInfo.InvariantCulture, out var step) || !int.TryParse(cells[1], CultureInfo.InvariantCulture, out var epoch))
+                throw new DataFormatException(path, $"line {line}: step and epoch must be integers");
+            var values = new float[Columns.Count];
+            for (var i = 0; i < values.Length; i++)
+                values[i] = ParseCell(cells[i + 2], line);
+            yield return new MetricsRow(step, epoch, values);
+        }
+    }
+
+    float ParseCell(string cell, int line)
+    {
+        if (cell.Length == 0)
+            return float.NaN;
+        return float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new DataFormatException(path, $"line {line}: '{cell}' is not a number");
+    }
+
+    /// <summary>The file's lines up to its last newline, read while another process may still be appending.</summary>
+    static IEnumerable<string> CompleteLines(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var length = LengthToLastNewline(stream);
+        stream.Position = 0;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        long consumed = 0;
+        while (consumed < length && reader.ReadLine() is { } text)
+        {
+            consumed += Encoding.UTF8.GetByteCount(text) + 1;
+            yield return text.TrimEnd('\r');
+        }
+    }
+
+    static long LengthToLastNewline(FileStream stream)
+    {
+        var buffer = new byte[4096];
+        for (var end = stream.Length; end > 0;)
+        {
+            var start = Math.Max(0, end - buffer.Length);
+            stream.Position = start;
+            stream.ReadExactly(buffer, 0, (int)(end - start));
+            var at = Array.LastIndexOf(buffer, (byte)'\n', (int)(end - start - 1));
+            if (at >= 0)
+                return start + at + 1;
+            end = start;
+        }
+        return 0;
+    }
+}
