@@ -79,7 +79,8 @@ public sealed class LivePlayer : IDisposable
     {
         queue.Writer.TryComplete();
         pump.Wait(TimeSpan.FromSeconds(2));
-        if (!process.HasExited)
+        // The player still holds up to a pipe's worth of sound (under a second); let it finish, then stop it.
+        if (!process.WaitForExit(TimeSpan.FromSeconds(2)))
             process.Kill();
         process.Dispose();
     }

@@ -1,7 +1,10 @@
 using Spectre.Console.Testing;
 using Stethoscope.Cli;
 using Stethoscope.Cli.Output;
+using Stethoscope.Experiments;
 using Stethoscope.Runs;
+using Stethoscope.Sound;
+using Stethoscope.Training;
 
 namespace Stethoscope.Tests.Cli;
 
@@ -72,5 +75,63 @@ public class CommandTests
         var (code, _, error) = Invoke(args);
         Assert.Equal(1, code);
         Assert.Contains("already holds a run", error);
+    }
+
+    [Fact]
+    public void Train_sonify_writes_the_sound_and_sonify_renders_it_again_in_both_formats()
+    {
+        using var temp = new TempDirectory();
+        var (code, _, error) = Invoke("train", "--data", "synthetic:64", "--max-steps", "5", "--batch-size", "16", "--device", "cpu", "--quiet", "--sonify", "--out", temp["run"]);
+        Assert.True(code == 0, error);
+        var folder = new RunFolder(temp["run"]);
+        var live = WavFile.Read(folder.GradientSound);
+        Assert.Equal(5 * (4 * 441 + 882), live.Frames);
+
+        (code, var output, error) = Invoke("sonify", temp["run"], "--format", "float32", "--out", temp["again.wav"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("5 steps of conv1, conv2, fc1, fc2", output);
+        var again = WavFile.Read(temp["again.wav"]);
+        Assert.Equal(SampleFormat.Float32, again.Format);
+        Assert.All(live.Samples.Zip(again.Samples), p => Assert.Equal(p.First, WavWriter.ToPcm16(p.Second) / 32767f));
+
+        (code, _, error) = Invoke("sonify", temp["run"], "--mapping", "log", "--loss-track");
+        Assert.True(code == 0, error);
+        Assert.Equal(2, WavFile.Read(Path.Combine(folder.Sound, "gradient-norms-log.wav")).Channels);
+    }
+
+    [Theory]
+    [InlineData(1, "no such run folder", "sonify", "/no/such/run")]
+    [InlineData(1, "no such file", "sonify", "{temp}")]
+    [InlineData(1, "--loss-track needs --mapping log", "sonify", "{temp}", "--loss-track")]
+    [InlineData(2, "Argument 'mp3' not recognized", "sonify", "{temp}", "--format", "mp3")]
+    [InlineData(2, "Argument 'loud' not recognized", "train", "--sonify", "--mapping", "loud")]
+    public void Sonify_refuses_bad_input_in_one_line(int expected, string message, params string[] args)
+    {
+        using var temp = new TempDirectory();
+        var (code, _, error) = Invoke([.. args.Select(a => a.Replace("{temp}", temp.Path))]);
+        Assert.Equal(expected, code);
+        Assert.Contains(message, error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public void Seed_sounds_makes_the_five_clips_and_the_norm_traces()
+    {
+        using var temp = new TempDirectory();
+        var (code, output, error) = Invoke("seed-sounds", "--out", temp["clips"]);
+        Assert.True(code == 0, error);
+        foreach (var clip in SeedSounds.Clips)
+        {
+            var wav = WavFile.Read(Path.Combine(temp["clips"], clip.Name + ".wav"));
+            Assert.Equal(SeedSounds.Steps * (4 * 441 + 882), wav.Frames);
+            Assert.All(wav.Samples, s => Assert.True(float.IsFinite(s)));
+        }
+        var exploding = RunManifest.Read(new RunFolder(Path.Combine(temp["clips"], "sgd-lr1.0-bs256")).RunJson);
+        Assert.Equal(RunStatus.Diverged, exploding.Status);
+        Assert.Equal(RunStatus.Completed, RunManifest.Read(new RunFolder(Path.Combine(temp["clips"], "sgd-lr0.01")).RunJson).Status);
+        Assert.Matches(@"SGD lr 1\.0, batch 256\s*│\s*diverged\s*│\s*step \d+", output);
+        using var chart = SkiaSharp.SKBitmap.Decode(Path.Combine(temp["clips"], SeedSounds.ChartName));
+        Assert.Equal((1000, 5 * 260), (chart.Width, chart.Height));
     }
 }
