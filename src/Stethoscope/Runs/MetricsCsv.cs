@@ -69,18 +69,29 @@ public sealed class MetricsCsv
             : throw new DataFormatException(path, $"line {line}: '{cell}' is not a number");
     }
 
-    /// <summary>The file's lines up to its last newline, read while another process may still be appending.</summary>
+    /// <summary>The file's lines up to its last newline (LF or CRLF), read while another process may still be appending.</summary>
     static IEnumerable<string> CompleteLines(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var length = LengthToLastNewline(stream);
+        var remaining = LengthToLastNewline(stream);
         stream.Position = 0;
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        long consumed = 0;
-        while (consumed < length && reader.ReadLine() is { } text)
+        var buffer = new byte[1 << 16];
+        using var line = new MemoryStream();
+        while (remaining > 0)
         {
-            consumed += Encoding.UTF8.GetByteCount(text) + 1;
-            yield return text.TrimEnd('\r');
+            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
+            if (read == 0)
+                yield break;
+            remaining -= read;
+            var start = 0;
+            for (var i = Array.IndexOf(buffer, (byte)'\n', 0, read); i >= 0; i = Array.IndexOf(buffer, (byte)'\n', start, read - start))
+            {
+                line.Write(buffer, start, i - start);
+                yield return Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length).TrimEnd('\r');
+                line.SetLength(0);
+                start = i + 1;
+            }
+            line.Write(buffer, start, read - start);
         }
     }
 

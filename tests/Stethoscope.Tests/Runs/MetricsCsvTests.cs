@@ -20,6 +20,17 @@ public class MetricsCsvTests
         Assert.Equal([float.PositiveInfinity, float.NegativeInfinity], rows[1].Values[3..]);
     }
 
+    [Fact]
+    public void Crlf_line_ends_are_read_and_a_partial_last_line_is_still_skipped()
+    {
+        using var temp = new TempDirectory();
+        var path = temp["metrics.csv"];
+        File.WriteAllText(path, "step,epoch,loss\r\n1,1,2.5\r\n2,1,2.25\r\n3,1,2.");
+        var rows = MetricsCsv.Open(path).Rows().ToList();
+        Assert.Equal([1L, 2L], rows.Select(r => r.Step));
+        Assert.Equal(2.25f, rows[1].Values[0]);
+    }
+
     [Theory]
     [InlineData("", "empty")]
     [InlineData("loss,step\n", "header must start with step,epoch")]
