@@ -116,7 +116,7 @@ public static class TrainCommand
 
     static SoundRecorder SoundRecorderFor(SoundChoice choice, RunFolder folder, Terminal terminal)
     {
-        var channels = SoundMapping.Create(choice.Mapping, layers: 1).Channels;
+        var channels = SoundMapping.ChannelsOf(choice.Mapping);
         LivePlayer? player = null;
         if (choice.Play && (player = LivePlayer.TryStart(SoundMapping.SampleRate, channels, out var problem)) is null)
             terminal.Error.MarkupLineInterpolated($"[yellow]warning:[/] --play: {problem}; the sound is still written to {folder.GradientSound}");

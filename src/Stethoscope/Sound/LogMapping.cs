@@ -9,7 +9,7 @@ namespace Stethoscope.Sound;
 /// click. With the loss track, the gap after each step holds a soft centred tone from 55 Hz (loss 1e-3) to 220 Hz
 /// (loss 10), logarithmic too. A NaN or infinite norm (or loss) is a noise burst in both ears.
 /// </summary>
-public sealed class LogMapping(int layers, bool lossTrack = false) : SoundMapping(layers, channels: 2)
+public sealed class LogMapping(int layers, bool lossTrack = false) : SoundMapping(layers, ChannelsOf(MappingKind.Log))
 {
     public const double MinNorm = 1e-4;
     public const double MaxNorm = 1e4;

@@ -7,7 +7,7 @@ namespace Stethoscope.Sound;
 /// double, rounded to float32, then multiplied by 0.1 in float32. Norms above about 220 put f above Nyquist and
 /// alias, as they did in the seed. A NaN or infinite norm is a noise burst (<see cref="NoiseBurst"/>).
 /// </summary>
-public sealed class SeedMapping(int layers) : SoundMapping(layers, channels: 1)
+public sealed class SeedMapping(int layers) : SoundMapping(layers, ChannelsOf(MappingKind.Seed))
 {
     public const float Amplitude = 0.1f;
 

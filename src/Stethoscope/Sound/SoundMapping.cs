@@ -45,6 +45,9 @@ public abstract class SoundMapping
 
     public int FramesPerStep => Layers * ToneFrames + GapFrames;
 
+    /// <summary>Channels of a mapping's sound: the seed's is mono, the log mapping stereo.</summary>
+    public static int ChannelsOf(MappingKind kind) => kind == MappingKind.Log ? 2 : 1;
+
     public static SoundMapping Create(MappingKind kind, int layers, bool lossTrack = false) => kind switch
     {
         MappingKind.Log => new LogMapping(layers, lossTrack),
