@@ -47,4 +47,23 @@ public sealed class LayerStack : nn.Module<Tensor, Tensor>
             x = layer.Module.call(x);
         return x;
     }
+
+    /// <summary>Runs the layers up to and including <paramref name="last"/> and returns its output: what feature
+    /// maps and receptive fields look at, without paying for the layers after it.</summary>
+    public Tensor ForwardThrough(Tensor input, string last)
+    {
+        var stop = FindLayer(last);
+        var x = input;
+        foreach (var layer in layers)
+        {
+            x = layer.Module.call(x);
+            if (ReferenceEquals(layer, stop))
+                break;
+        }
+        return x;
+    }
+
+    /// <summary>The last layer whose output is still a map (channels × height × width): the default for feature
+    /// maps and receptive fields.</summary>
+    public Layer LastSpatialLayer => layers.Last(l => l.OutputShape.Length == 3);
 }

@@ -16,28 +16,36 @@ public sealed class LayerStackBuilder(string model, InputShape input)
     {
         var (c, h, w) = Spatial(name);
         var module = nn.Conv2d(c, outChannels, kernel, stride: stride, padding: padding);
-        return Add(name, module, [outChannels, Reduce(name, h, kernel, stride, padding), Reduce(name, w, kernel, stride, padding)]);
+        return Add(name, module, [outChannels, Reduce(name, h, kernel, stride, padding), Reduce(name, w, kernel, stride, padding)],
+            LayerGeometry.Window(kernel, stride, padding));
     }
 
     public LayerStackBuilder MaxPool(string name, int kernel, int stride)
     {
         var (c, h, w) = Spatial(name);
-        return Add(name, nn.MaxPool2d(kernel, stride), [c, Reduce(name, h, kernel, stride, 0), Reduce(name, w, kernel, stride, 0)]);
+        return Add(name, nn.MaxPool2d(kernel, stride), [c, Reduce(name, h, kernel, stride, 0), Reduce(name, w, kernel, stride, 0)],
+            LayerGeometry.Window(kernel, stride));
     }
 
     public LayerStackBuilder AdaptiveAvgPool(string name, int size)
     {
-        var (c, _, _) = Spatial(name);
-        return Add(name, nn.AdaptiveAvgPool2d([size, size]), [c, size, size]);
+        var (c, h, w) = Spatial(name);
+        return Add(name, nn.AdaptiveAvgPool2d([size, size]), [c, size, size], AdaptiveGeometry(h, w, size));
     }
 
-    public LayerStackBuilder Flatten(string name) => Add(name, nn.Flatten(), [shape.Aggregate(1L, (a, b) => a * b)]);
+    /// <summary>Adaptive pooling is a fixed window only when the input is square and a multiple of the output size.</summary>
+    static LayerGeometry AdaptiveGeometry(long h, long w, int size) =>
+        h == w && h % size == 0
+            ? LayerGeometry.Window((int)(h / size), (int)(h / size))
+            : LayerGeometry.Irregular($"adaptive pooling from {h}x{w} to {size}x{size} has no fixed window");
+
+    public LayerStackBuilder Flatten(string name) => Add(name, nn.Flatten(), [shape.Aggregate(1L, (a, b) => a * b)], LayerGeometry.Global);
 
     public LayerStackBuilder Linear(string name, int outFeatures)
     {
         if (shape.Length != 1)
             throw new InvalidOperationException($"{model}: add a flatten layer before {name}");
-        return Add(name, nn.Linear(shape[0], outFeatures), [outFeatures]);
+        return Add(name, nn.Linear(shape[0], outFeatures), [outFeatures], LayerGeometry.Global);
     }
 
     public LayerStackBuilder ReLU(string name) => Add(name, nn.ReLU(), shape);
@@ -53,9 +61,9 @@ public sealed class LayerStackBuilder(string model, InputShape input)
 
     public LayerStack Build(Objective objective) => new(model, input, objective, layers);
 
-    LayerStackBuilder Add(string name, nn.Module<Tensor, Tensor> module, long[] output)
+    LayerStackBuilder Add(string name, nn.Module<Tensor, Tensor> module, long[] output, LayerGeometry? geometry = null)
     {
-        layers.Add(new Layer(name, module, output));
+        layers.Add(new Layer(name, module, output, geometry ?? LayerGeometry.Pointwise));
         shape = output;
         return this;
     }

@@ -1,0 +1,162 @@
+using Stethoscope.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Stethoscope.Analysis;
+
+/// <summary>Which output unit's receptive field to measure: the centre of the layer's map, or a given row and column.</summary>
+public sealed record ErfUnit(int? Row = null, int? Column = null)
+{
+    public static ErfUnit Center { get; } = new();
+
+    /// <summary>Parses <c>center</c> or <c>ROW,COL</c>.</summary>
+    public static ErfUnit Parse(string text)
+    {
+        if (text == "center")
+            return Center;
+        var parts = text.Split(',');
+        return parts.Length == 2 && int.TryParse(parts[0], out var row) && int.TryParse(parts[1], out var column)
+            ? new ErfUnit(row, column)
+            : throw new StethoscopeException($"unit '{text}' is not 'center' or ROW,COL (for example 3,4)");
+    }
+}
+
+/// <summary>How to measure an effective receptive field: layer (null: the last one with a map), unit, how many
+/// inputs to average and how many go through the network at once.</summary>
+public sealed record ErfSettings(string? Layer = null, ErfUnit? Unit = null, int Samples = 32, int BatchSize = 32);
+
+/// <summary>
+/// The effective receptive field of one output unit (Luo et al. 2016, https://arxiv.org/abs/1701.04128): the
+/// absolute gradient of the unit (summed over its channels) with respect to every input pixel (summed over input
+/// channels), averaged over inputs. <see cref="Map"/> is that average, row-major <see cref="Height"/> × <see cref="Width"/>.
+/// The moments are those of the map normalised to sum 1: <see cref="SigmaX"/> and <see cref="SigmaY"/> are its
+/// standard deviations along columns and rows; <see cref="R68"/> and <see cref="R95"/> the radii around its centroid
+/// holding 68% and 95% of it. <see cref="Ratio"/> is the ERF's diameter 2·r95 over the theoretical receptive field.
+/// All statistics are NaN when the gradient vanished entirely (a result, not an error).
+/// </summary>
+public sealed record EffectiveReceptiveField(
+    string Layer,
+    int UnitRow,
+    int UnitColumn,
+    int Samples,
+    int Height,
+    int Width,
+    double[] Map,
+    double SigmaX,
+    double SigmaY,
+    double R68,
+    double R95,
+    ReceptiveFieldRow Theoretical)
+{
+    public int? TheoreticalSize => Theoretical.Size;
+
+    public double? Ratio => Theoretical.Size is { } size ? 2 * R95 / size : null;
+
+    /// <summary>The spread of the ERF as one number, √((σx² + σy²)/2): what grows like √depth in Luo et al.</summary>
+    public double Sigma => Math.Sqrt((SigmaX * SigmaX + SigmaY * SigmaY) / 2);
+
+    public double this[int row, int column] => Map[row * Width + column];
+
+    /// <summary>
+    /// Measures the ERF of <paramref name="model"/> (already on <paramref name="device"/>) over inputs from
+    /// <paramref name="inputs"/>. Inputs go through in batches; the sum stays on the device and is read back once.
+    /// </summary>
+    public static EffectiveReceptiveField Measure(LayerStack model, ErfInputs inputs, ErfSettings settings, Device device)
+    {
+        var layer = SpatialLayer(model, settings.Layer);
+        var (row, column) = UnitOf(layer, settings.Unit ?? ErfUnit.Center);
+        if (inputs.Shape != model.InputShape)
+            throw new StethoscopeException($"inputs are {inputs.Shape} but {model.GetName()} was built for {model.InputShape}");
+        if (settings.Samples < 1 || settings.BatchSize < 1)
+            throw new StethoscopeException($"samples and batch size must be at least 1; got {settings.Samples} and {settings.BatchSize}");
+        if (settings.Samples > inputs.Available)
+            throw new StethoscopeException($"{settings.Samples} samples asked for but the data has {inputs.Available}");
+        var sum = GradientSum(model, inputs, settings, device, layer.Name, row, column);
+        return FromMap(layer.Name, row, column, settings.Samples, sum, model.InputShape.Height, model.InputShape.Width, ReceptiveFieldTable.Of(model, layer.Name));
+    }
+
+    static double[] GradientSum(LayerStack model, ErfInputs inputs, ErfSettings settings, Device device, string layer, int row, int column)
+    {
+        var shape = model.InputShape;
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var total = zeros([shape.Height, shape.Width], device: device);
+            for (long first = 0; first < settings.Samples; first += settings.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var count = Math.Min(settings.BatchSize, settings.Samples - first);
+                var x = inputs.Batch(first, count).to(device).requires_grad_(true);
+                var unit = model.ForwardThrough(x, layer)[TensorIndex.Colon, TensorIndex.Colon, row, column].sum();
+                var gradient = torch.autograd.grad([unit], [x])[0];
+                total.add_(gradient.abs().sum([0, 1]));
+            }
+            using var mean = total.div(settings.Samples).to(float64).cpu();
+            return mean.data<double>().ToArray();
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
+    /// <summary>The statistics of a gradient map, exposed so they can be checked on hand-made maps.</summary>
+    public static EffectiveReceptiveField FromMap(string layer, int row, int column, int samples, double[] map, int height, int width, ReceptiveFieldRow theoretical)
+    {
+        var total = map.Sum();
+        if (!(total > 0) || !double.IsFinite(total))
+            return new(layer, row, column, samples, height, width, map, double.NaN, double.NaN, double.NaN, double.NaN, theoretical);
+        double meanX = 0, meanY = 0;
+        for (var i = 0; i < map.Length; i++)
+        {
+            meanX += map[i] / total * (i % width);
+            meanY += map[i] / total * (i / width);
+        }
+        double varX = 0, varY = 0;
+        for (var i = 0; i < map.Length; i++)
+        {
+            varX += map[i] / total * Math.Pow(i % width - meanX, 2);
+            varY += map[i] / total * Math.Pow(i / width - meanY, 2);
+        }
+        var (r68, r95) = Radii(map, width, total, meanX, meanY);
+        return new(layer, row, column, samples, height, width, map, Math.Sqrt(varX), Math.Sqrt(varY), r68, r95, theoretical);
+    }
+
+    /// <summary>Radii of the smallest discs around the centroid holding 68% and 95% of the map.</summary>
+    static (double R68, double R95) Radii(double[] map, int width, double total, double meanX, double meanY)
+    {
+        var byDistance = Enumerable.Range(0, map.Length)
+            .Select(i => (Distance: Math.Sqrt(Math.Pow(i % width - meanX, 2) + Math.Pow(i / width - meanY, 2)), Share: map[i] / total))
+            .OrderBy(p => p.Distance);
+        double cumulative = 0, r68 = double.NaN;
+        foreach (var (distance, share) in byDistance)
+        {
+            cumulative += share;
+            if (double.IsNaN(r68) && cumulative >= 0.68)
+                r68 = distance;
+            if (cumulative >= 0.95)
+                return (r68, distance);
+        }
+        return (r68, double.NaN);
+    }
+
+    static Layer SpatialLayer(LayerStack model, string? name)
+    {
+        var layer = name is null ? model.LastSpatialLayer : model.FindLayer(name);
+        if (layer.OutputShape.Length == 3)
+            return layer;
+        var maps = model.Layers.Where(l => l.OutputShape.Length == 3).Select(l => l.Name);
+        throw new StethoscopeException($"layer {layer.Name} has no spatial output, so no receptive field; layers with maps: {string.Join(", ", maps)}");
+    }
+
+    static (int Row, int Column) UnitOf(Layer layer, ErfUnit unit)
+    {
+        int height = (int)layer.OutputShape[1], width = (int)layer.OutputShape[2];
+        var row = unit.Row ?? height / 2;
+        var column = unit.Column ?? width / 2;
+        if (row < 0 || row >= height || column < 0 || column >= width)
+            throw new StethoscopeException($"unit {row},{column} is outside layer {layer.Name}'s {height}x{width} map (rows 0..{height - 1}, columns 0..{width - 1})");
+        return (row, column);
+    }
+}
