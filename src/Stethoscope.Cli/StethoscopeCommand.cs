@@ -16,6 +16,9 @@ public static class StethoscopeCommand
         TrainCommand.Create(terminal),
         ModelsCommand.Create(terminal),
         SummaryCommand.Create(terminal),
+        RfCommand.Create(terminal),
+        ErfCommand.Create(terminal),
+        ErfStudyCommand.Create(terminal),
         SonifyCommand.Create(terminal),
         SeedSoundsCommand.Create(terminal),
     };

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Spectre.Console;
 
 namespace Stethoscope.Cli.Output;
@@ -11,6 +12,9 @@ public sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error)
     public static Terminal System => new(
         Unwrapped(AnsiConsole.Console, Console.IsOutputRedirected),
         Unwrapped(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), Console.IsErrorRedirected));
+
+    /// <summary>Writes <paramref name="value"/> as one line of JSON to <see cref="Out"/>, untouched by markup or wrapping.</summary>
+    public void WriteJson(object value) => Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(value));
 
     static IAnsiConsole Unwrapped(IAnsiConsole console, bool redirected)
     {

@@ -31,7 +31,9 @@ public sealed record ErfSettings(string? Layer = null, ErfUnit? Unit = null, int
 /// channels), averaged over inputs. <see cref="Map"/> is that average, row-major <see cref="Height"/> × <see cref="Width"/>.
 /// The moments are those of the map normalised to sum 1: <see cref="SigmaX"/> and <see cref="SigmaY"/> are its
 /// standard deviations along columns and rows; <see cref="R68"/> and <see cref="R95"/> the radii around its centroid
-/// holding 68% and 95% of it. <see cref="Ratio"/> is the ERF's diameter 2·r95 over the theoretical receptive field.
+/// holding 68% and 95% of it; <see cref="Area95"/> the fewest pixels that hold 95% of it. <see cref="Ratio"/> is the
+/// side of a square of that area over the side of the theoretical receptive field: at most 1 (the ERF lies inside
+/// the theoretical field), about 4.3σ/size for a Gaussian ERF.
 /// All statistics are NaN when the gradient vanished entirely (a result, not an error).
 /// </summary>
 public sealed record EffectiveReceptiveField(
@@ -46,11 +48,12 @@ public sealed record EffectiveReceptiveField(
     double SigmaY,
     double R68,
     double R95,
+    int Area95,
     ReceptiveFieldRow Theoretical)
 {
     public int? TheoreticalSize => Theoretical.Size;
 
-    public double? Ratio => Theoretical.Size is { } size ? 2 * R95 / size : null;
+    public double? Ratio => Theoretical.Size is { } size && Area95 > 0 ? Math.Sqrt(Area95) / size : null;
 
     /// <summary>The spread of the ERF as one number, √((σx² + σy²)/2): what grows like √depth in Luo et al.</summary>
     public double Sigma => Math.Sqrt((SigmaX * SigmaX + SigmaY * SigmaY) / 2);
@@ -106,7 +109,7 @@ public sealed record EffectiveReceptiveField(
     {
         var total = map.Sum();
         if (!(total > 0) || !double.IsFinite(total))
-            return new(layer, row, column, samples, height, width, map, double.NaN, double.NaN, double.NaN, double.NaN, theoretical);
+            return new(layer, row, column, samples, height, width, map, double.NaN, double.NaN, double.NaN, double.NaN, 0, theoretical);
         double meanX = 0, meanY = 0;
         for (var i = 0; i < map.Length; i++)
         {
@@ -120,7 +123,22 @@ public sealed record EffectiveReceptiveField(
             varY += map[i] / total * Math.Pow(i / width - meanY, 2);
         }
         var (r68, r95) = Radii(map, width, total, meanX, meanY);
-        return new(layer, row, column, samples, height, width, map, Math.Sqrt(varX), Math.Sqrt(varY), r68, r95, theoretical);
+        return new(layer, row, column, samples, height, width, map, Math.Sqrt(varX), Math.Sqrt(varY), r68, r95, PixelsHolding95(map, total), theoretical);
+    }
+
+    /// <summary>The fewest pixels holding 95% of the map: the brightest ones first.</summary>
+    static int PixelsHolding95(double[] map, double total)
+    {
+        double cumulative = 0;
+        var count = 0;
+        foreach (var value in map.OrderDescending())
+        {
+            cumulative += value / total;
+            count++;
+            if (cumulative >= 0.95)
+                break;
+        }
+        return count;
     }
 
     /// <summary>Radii of the smallest discs around the centroid holding 68% and 95% of the map.</summary>

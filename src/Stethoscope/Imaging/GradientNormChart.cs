@@ -1,5 +1,4 @@
 using ScottPlot;
-using SkiaSharp;
 using Stethoscope.Probes;
 using Stethoscope.Runs;
 
@@ -14,19 +13,8 @@ public sealed record NormTrace(string Title, MetricsCsv Metrics);
 /// </summary>
 public static class GradientNormChart
 {
-    public static void SavePng(IReadOnlyList<NormTrace> traces, string path, int width = 1000, int panelHeight = 260)
-    {
-        using var surface = SKSurface.Create(new SKImageInfo(width, panelHeight * traces.Count));
-        surface.Canvas.Clear(SKColors.White);
-        for (var i = 0; i < traces.Count; i++)
-        {
-            using var panel = SKBitmap.Decode(Panel(traces[i]).GetImageBytes(width, panelHeight, ImageFormat.Png));
-            surface.Canvas.DrawBitmap(panel, 0, i * panelHeight);
-        }
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, png.ToArray()));
-    }
+    public static void SavePng(IReadOnlyList<NormTrace> traces, string path, int width = 1000, int panelHeight = 260) =>
+        PlotSheet.SavePng([.. traces.Select(Panel)], path, width, panelHeight);
 
     /// <summary>Runs of consecutive steps with a positive finite norm: zero (a dead layer) and NaN leave gaps, not lines.</summary>
     static IEnumerable<MetricsRow[]> Segments(MetricsRow[] rows, int index)

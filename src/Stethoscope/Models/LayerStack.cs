@@ -63,6 +63,22 @@ public sealed class LayerStack : nn.Module<Tensor, Tensor>
         return x;
     }
 
+    /// <summary>Loads weights saved by TorchSharp's <c>save</c> (a Stethoscope checkpoint); a file that does not fit
+    /// this model, or is not a checkpoint at all, is one clear error (the model may then hold some of its weights: discard it).</summary>
+    public void LoadWeights(string path)
+    {
+        if (!File.Exists(path))
+            throw new StethoscopeException($"{path}: no such weights file");
+        try
+        {
+            load(path);
+        }
+        catch (Exception e) when (e is not StethoscopeException)
+        {
+            throw new StethoscopeException($"{path}: not a {GetName()} checkpoint for input {InputShape} ({e.Message.Split('\n')[0].Trim()})");
+        }
+    }
+
     /// <summary>The last layer whose output is still a map (channels × height × width): the default for feature
     /// maps and receptive fields.</summary>
     public Layer LastSpatialLayer => layers.Last(l => l.OutputShape.Length == 3);

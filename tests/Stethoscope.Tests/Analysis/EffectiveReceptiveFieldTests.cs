@@ -87,15 +87,17 @@ public class EffectiveReceptiveFieldTests
         point[12] = 3;
         var single = EffectiveReceptiveField.FromMap("x", 2, 2, 1, point, 5, 5, theoretical);
         Assert.Equal((0.0, 0.0, 0.0, 0.0), (single.SigmaX, single.SigmaY, single.R68, single.R95));
-        Assert.Equal(0.0, single.Ratio);
+        Assert.Equal((1, 0.2), (single.Area95, single.Ratio));
         // Two equal points 4 columns apart: centroid between them, σx = 2, σy = 0, both points at distance 2.
         var pair = new double[25];
         pair[10] = pair[14] = 1;
         var two = EffectiveReceptiveField.FromMap("x", 2, 2, 1, pair, 5, 5, theoretical);
         Assert.Equal((2.0, 0.0, 2.0, 2.0), (two.SigmaX, two.SigmaY, two.R68, two.R95));
-        Assert.Equal(0.8, two.Ratio!.Value, 12);
+        Assert.Equal(2, two.Area95);
+        Assert.Equal(Math.Sqrt(2) / 5, two.Ratio!.Value, 12);
         var silent = EffectiveReceptiveField.FromMap("x", 2, 2, 1, new double[25], 5, 5, theoretical);
         Assert.True(double.IsNaN(silent.SigmaX) && double.IsNaN(silent.R95));
+        Assert.Null(silent.Ratio);
     }
 
     [Fact]

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Stethoscope.Models;
+
+namespace Stethoscope.Cli.Commands;
+
+/// <summary>The <c>--model</c>, <c>--input</c> and <c>--classes</c> options of every command that builds a model by name.</summary>
+public sealed class ModelOptions
+{
+    public Option<string> Model { get; } = new("--model") { Description = "model name (see 'stethoscope models')", DefaultValueFactory = _ => "mnist-net" };
+
+    public Option<string?> Input { get; } = new("--input") { Description = "input shape CxHxW (default: the model's own)" };
+
+    public Option<int?> Classes { get; } = new("--classes") { Description = "number of output classes (default: the model's own)" };
+
+    /// <summary>Adds the options; a command whose <c>--input</c> means more than a shape adds its own.</summary>
+    public void AddTo(Command command, bool withInput = true)
+    {
+        command.Options.Add(Model);
+        if (withInput)
+            command.Options.Add(Input);
+        command.Options.Add(Classes);
+    }
+
+    /// <summary>The recipe and request the options name, validated.</summary>
+    public (ModelRecipe Recipe, ModelRequest Request) Read(ParseResult result, ErfStackSettings? erfStack = null) =>
+        Read(result, result.GetValue(Input), erfStack);
+
+    /// <summary>As <see cref="Read(ParseResult, ErfStackSettings?)"/>, with the input shape's text given by the caller (null: the model's own).</summary>
+    public (ModelRecipe Recipe, ModelRequest Request) Read(ParseResult result, string? input, ErfStackSettings? erfStack)
+    {
+        var recipe = ModelRegistry.Find(result.GetValue(Model)!);
+        var classes = result.GetValue(Classes);
+        if (classes is < 1)
+            throw new StethoscopeException($"classes must be at least 1; got {classes}");
+        return (recipe, new ModelRequest(input is null ? recipe.DefaultInput : InputShape.Parse(input), classes, erfStack));
+    }
+}
