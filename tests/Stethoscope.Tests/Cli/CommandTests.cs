@@ -10,13 +10,7 @@ namespace Stethoscope.Tests.Cli;
 
 public class CommandTests
 {
-    static (int Code, string Out, string Error) Invoke(params string[] args)
-    {
-        var output = new TestConsole().Width(400);
-        var error = new TestConsole().Width(400);
-        var code = StethoscopeCommand.Invoke(args, new Terminal(output, error));
-        return (code, output.Output, error.Output);
-    }
+    static (int Code, string Out, string Error) Invoke(params string[] args) => CliInvocation.Invoke(args);
 
     [Fact]
     public void Models_lists_every_registered_model()
@@ -33,7 +27,7 @@ public class CommandTests
         var (code, output, _) = Invoke("summary", "--model", "vgg16", "--input", "3x224x224");
         Assert.Equal(0, code);
         Assert.Contains("138,357,544 parameters", output);
-        Assert.Matches(@"conv5_3\s*│\s*Conv2d\s*│\s*512x14x14\s*│\s*2,359,808", output);
+        Assert.Matches(@"conv5_3\s*│\s*Conv2d\s*│\s*512x14x14\s*│\s*196\s*│\s*2,359,808", output);
     }
 
     [Theory]
@@ -47,11 +41,7 @@ public class CommandTests
     public void Bad_input_gives_one_error_line_and_a_non_zero_exit(int expected, params string[] args)
     {
         using var temp = new TempDirectory();
-        var (code, output, error) = Invoke(args[0] == "train" ? [.. args, "--runs", temp.Path] : args);
-        Assert.Equal(expected, code);
-        Assert.StartsWith("error: ", error);
-        Assert.Single(error.TrimEnd().Split('\n'));
-        Assert.DoesNotContain("   at ", error + output);
+        CliInvocation.AssertOneLineError(expected, Invoke(args[0] == "train" ? [.. args, "--runs", temp.Path] : args));
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
     }
 

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using SkiaSharp;
+using Stethoscope.Runs;
+using static Stethoscope.Tests.Cli.CliInvocation;
+
+namespace Stethoscope.Tests.Cli;
+
+public class ReceptiveFieldCommandTests
+{
+    static JsonElement Json(string output) => JsonDocument.Parse(output).RootElement;
+
+    static void AssertPng(string path, int width, int height)
+    {
+        using var bitmap = SKBitmap.Decode(path);
+        Assert.Equal((width, height), (bitmap.Width, bitmap.Height));
+    }
+
+    [Fact]
+    public void Rf_json_gives_vgg16_pool5_and_nulls_for_the_classifier()
+    {
+        var (code, output, error) = Invoke("rf", "--model", "vgg16", "--json");
+        Assert.Equal((0, ""), (code, error));
+        var layers = Json(output).GetProperty("layers").EnumerateArray().ToDictionary(l => l.GetProperty("name").GetString()!);
+        var pool5 = layers["pool5"];
+        Assert.Equal((212, 32, -90), (pool5.GetProperty("receptive_field").GetInt32(), pool5.GetProperty("jump").GetInt32(), pool5.GetProperty("start").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, layers["fc6"].GetProperty("receptive_field").ValueKind);
+    }
+
+    [Fact]
+    public void Rf_names_the_layer_where_fields_stop_being_defined()
+    {
+        var (code, output, error) = Invoke("rf", "--model", "vgg16", "--input", "3x100x100");
+        Assert.Equal(0, code);
+        Assert.Matches(@"pool5\s*│\s*212", output);
+        Assert.Matches(@"fc8\s*│\s*unknown", output);
+        Assert.Equal("note: receptive fields stop at avgpool: adaptive pooling from 3x3 to 7x7 has no fixed window", error.Trim());
+    }
+
+    [Fact]
+    public void Summary_has_a_receptive_field_column()
+    {
+        var (code, output, _) = Invoke("summary", "--model", "mnist-net");
+        Assert.Equal(0, code);
+        Assert.Matches(@"pool2\s*│\s*MaxPool2d\s*│\s*50x4x4\s*│\s*16\s*│", output);
+        Assert.Matches(@"fc1\s*│\s*Linear\s*│\s*500\s*│\s*whole input\s*│\s*400,500", output);
+    }
+
+    [Fact]
+    public void Erf_on_a_uniform_linear_stack_prints_the_box_convolution_spread_and_writes_the_heat_map()
+    {
+        using var temp = new TempDirectory();
+        var (code, output, error) = Invoke("erf", "--model", "erf-stack", "--depth", "4", "--input", "1x24x24", "--samples", "2", "--device", "cpu", "--json", "--out", temp["erf.png"]);
+        Assert.Equal((0, ""), (code, error));
+        var numbers = Json(output);
+        Assert.Equal(8.0 / 3, Math.Pow(numbers.GetProperty("sigma_x").GetDouble(), 2), 3);
+        Assert.Equal(9, numbers.GetProperty("theoretical_rf").GetInt32());
+        Assert.InRange(numbers.GetProperty("ratio").GetDouble(), 0.1, 1.0);
+        AssertPng(temp["erf.png"], 420, 480);
+    }
+
+    [Fact]
+    public void Erf_of_a_run_compares_its_first_and_last_checkpoint()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(0, Invoke("train", "--data", "synthetic:64", "--max-steps", "3", "--batch-size", "16", "--device", "cpu", "--quiet", "--out", temp["run"]).Code);
+        var (code, output, error) = Invoke("erf", temp["run"], "--layer", "conv2", "--samples", "4", "--json");
+        Assert.Equal((0, ""), (code, error));
+        var numbers = Json(output);
+        Assert.Equal(14, numbers.GetProperty("initial").GetProperty("theoretical_rf").GetInt32());
+        Assert.Equal("conv2", numbers.GetProperty("final").GetProperty("layer").GetString());
+        AssertPng(Path.Combine(new RunFolder(temp["run"]).Figures, "erf.png"), 840, 480);
+        Assert.Contains("initial", Invoke("erf", temp["run"], "--samples", "2", "--input", "random", "--out", temp["again.png"]).Out);
+    }
+
+    [Theory]
+    [InlineData("layer fc1 has no spatial output", "erf", "--layer", "fc1")]
+    [InlineData("model mnist-net has no layer 'conv9'; valid layers: conv1", "erf", "--layer", "conv9")]
+    [InlineData("unit 40,0 is outside layer pool2's 4x4 map", "erf", "--unit", "40,0")]
+    [InlineData("unit 'top' is not 'center' or ROW,COL", "erf", "--unit", "top")]
+    [InlineData("/no/such/run: no such run folder or checkpoint file", "erf", "/no/such/run")]
+    [InlineData("/no/such.dat: no such weights file", "erf", "--weights", "/no/such.dat")]
+    [InlineData("inputs are 1x28x28 but erf-stack was built for 1x64x64", "erf", "--model", "erf-stack", "--input", "data")]
+    [InlineData("erf-stack needs depth >= 1", "erf", "--model", "erf-stack", "--depth", "0")]
+    [InlineData("--depths '5,x' is not a comma-separated list", "erf-study", "--depths", "5,x")]
+    [InlineData("the study needs at least two depths", "erf-study", "--depths", "5")]
+    public void Bad_erf_input_is_one_error_line(string expected, params string[] args)
+    {
+        using var temp = new TempDirectory();
+        var error = AssertOneLineError(1, Invoke([.. args, "--out", temp["x"]]));
+        Assert.Contains(expected, error);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public void A_checkpoint_that_is_not_one_is_refused_clearly()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(0, Invoke("train", "--data", "synthetic:32", "--max-steps", "1", "--device", "cpu", "--quiet", "--out", temp["run"]).Code);
+        var folder = new RunFolder(temp["run"]);
+        File.WriteAllText(folder.FinalCheckpoint, "not a checkpoint");
+        var error = AssertOneLineError(1, Invoke("erf", folder.FinalCheckpoint, "--samples", "1"));
+        Assert.Contains("final.dat: not a mnist-net checkpoint for input 1x28x28", error);
+        File.Delete(folder.FinalCheckpoint);
+        Assert.Contains("no final.dat checkpoint", AssertOneLineError(1, Invoke("erf", temp["run"])));
+    }
+
+    [Fact]
+    public void Erf_study_writes_the_figure_and_table_and_fits_one_half_for_uniform_linear_stacks()
+    {
+        using var temp = new TempDirectory();
+        var (code, output, error) = Invoke("erf-study", "--depths", "2,4", "--input-size", "16", "--draws", "2", "--device", "cpu", "--out", temp["study"]);
+        Assert.Equal((0, ""), (code, error));
+        Assert.Matches(@"uniform, linear\s*│\s*1\.15\s*│\s*1\.63\s*│\s*0\.500", output);
+        var rows = File.ReadAllLines(Path.Combine(temp["study"], "erf-study.csv"));
+        Assert.Equal(1 + 8 * 2, rows.Length);
+        Assert.StartsWith("uniform,linear,4,1.63299", rows[2]);
+        using var figure = SKBitmap.Decode(Path.Combine(temp["study"], "erf-study.png"));
+        Assert.True(figure.Width > 300 && figure.Height > 8 * 100, $"{figure.Width}x{figure.Height}");
+    }
+}
