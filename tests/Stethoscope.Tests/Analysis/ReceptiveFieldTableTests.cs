@@ -61,6 +61,22 @@ public class ReceptiveFieldTableTests
     }
 
     [Fact]
+    public void Every_registered_model_has_a_field_for_each_of_its_map_layers_at_its_own_input()
+    {
+        foreach (var recipe in ModelRegistry.All)
+        {
+            using var model = recipe.Create(new ModelRequest(recipe.DefaultInput), seed: 0);
+            var rows = ReceptiveFieldTable.Of(model);
+            Assert.Equal(model.Layers.Select(l => l.Name), rows.Select(r => r.Layer));
+            foreach (var (layer, row) in model.Layers.Zip(rows))
+            {
+                var expected = layer.OutputShape.Length == 3 ? ReceptiveFieldKind.Window : ReceptiveFieldKind.WholeInput;
+                Assert.True(expected == row.Kind, $"{recipe.Name} {layer.Name}: {row.Kind}");
+            }
+        }
+    }
+
+    [Fact]
     public void An_unknown_layer_is_refused_with_the_valid_names()
     {
         using var model = MnistNet.Build(new ModelRequest(new InputShape(1, 28, 28)));
