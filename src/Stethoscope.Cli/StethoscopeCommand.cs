@@ -19,6 +19,7 @@ public static class StethoscopeCommand
         RfCommand.Create(terminal),
         ErfCommand.Create(terminal),
         ErfStudyCommand.Create(terminal),
+        FiltersCommand.Create(terminal),
         SonifyCommand.Create(terminal),
         SeedSoundsCommand.Create(terminal),
     };
