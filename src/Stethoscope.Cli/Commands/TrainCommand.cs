@@ -4,6 +4,7 @@ using Spectre.Console;
 using Stethoscope.Cli.Output;
 using Stethoscope.Data;
 using Stethoscope.Models;
+using Stethoscope.Probes;
 using Stethoscope.Runs;
 using Stethoscope.Sound;
 using Stethoscope.Training;
@@ -17,7 +18,7 @@ public static class TrainCommand
     public const int Interrupted = 130;
 
     /// <summary>Everything <c>train</c> was asked to do; <paramref name="Sound"/> is null without <c>--sonify</c>.</summary>
-    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null);
+    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null, int DistributionsEvery = DistributionProbe.DefaultEvery);
 
     /// <summary>How <c>--sonify</c> sounds: the mapping, the loss track, the TensorBoard window, live playing.</summary>
     public sealed record SoundChoice(MappingKind Mapping, bool LossTrack, int WindowSteps, bool Play);
@@ -50,11 +51,12 @@ public static class TrainCommand
         var lossTrack = new Option<bool>("--loss-track") { Description = "with --mapping log: a soft tone for the loss after each step" };
         var window = new Option<int>("--sound-window") { Description = "steps per TensorBoard audio summary (0: none)", DefaultValueFactory = _ => 200 };
         var play = new Option<bool>("--play") { Description = "also play the sound live through aplay or paplay (implies --sonify)" };
+        var distributionsEvery = new Option<int>("--distributions-every") { Description = "record weight and gradient distributions and weight samples every N steps (0: never)", DefaultValueFactory = _ => DistributionProbe.DefaultEvery };
 
         var command = new Command("train", "Train a model with probes and record a run folder (metrics, TensorBoard, checkpoints).")
         {
             model, data, optimizer, lr, momentum, nesterov, weightDecay, batchSize, epochs, maxSteps, seed, device,
-            evalEvery, onDivergence, output, runs, quiet, sonify, mapping, lossTrack, window, play,
+            evalEvery, onDivergence, output, runs, quiet, sonify, mapping, lossTrack, window, play, distributionsEvery,
         };
         command.SetAction(r => StethoscopeCommand.Guard(terminal, () =>
         {
@@ -76,7 +78,7 @@ public static class TrainCommand
             var sound = r.GetValue(sonify) || r.GetValue(play)
                 ? new SoundChoice(SonifyCommand.Mapping(r.GetValue(mapping)!), r.GetValue(lossTrack), r.GetValue(window), r.GetValue(play))
                 : null;
-            var settings = new Settings(r.GetValue(model)!, r.GetValue(data)!, options, r.GetValue(output), r.GetValue(runs)!, r.GetValue(quiet), sound);
+            var settings = new Settings(r.GetValue(model)!, r.GetValue(data)!, options, r.GetValue(output), r.GetValue(runs)!, r.GetValue(quiet), sound, r.GetValue(distributionsEvery));
             return Run(settings, terminal);
         }));
         return command;
@@ -87,6 +89,8 @@ public static class TrainCommand
         settings.Options.Validate();
         if (settings.Sound is { WindowSteps: < 0 })
             throw new StethoscopeException($"--sound-window must be 0 (none) or a number of steps; got {settings.Sound.WindowSteps}");
+        if (settings.DistributionsEvery < 0)
+            throw new StethoscopeException($"--distributions-every must be 0 (never) or a number of steps; got {settings.DistributionsEvery}");
         var recipe = ModelRegistry.Find(settings.Model);
         // Data and model come first: a bad file or option stops here, before any run folder exists.
         using var data = DataSource.Load(settings.Data, settings.Options.Seed);
@@ -95,6 +99,8 @@ public static class TrainCommand
         using var recorder = new RunRecorder(folder, settings.Data);
         using var sound = settings.Sound is { } choice ? SoundRecorderFor(choice, folder, terminal) : null;
         ITrainingObserver[] observers = sound is null ? [recorder] : [recorder, sound];
+        using var distributions = settings.DistributionsEvery > 0 ? new DistributionProbe(settings.DistributionsEvery) : null;
+        IProbe[] probes = distributions is null ? Trainer.StandardProbes : [.. Trainer.StandardProbes, distributions];
 
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
@@ -103,8 +109,8 @@ public static class TrainCommand
         try
         {
             var result = settings.Quiet
-                ? Train(model, data, settings, observers, interrupt.Token)
-                : WithProgress(terminal.Out, bar => Train(model, data, settings, [.. observers, new TrainingProgress(terminal.Out, bar)], interrupt.Token));
+                ? new Trainer(model, data, settings.Options, probes, observers).Run(interrupt.Token)
+                : WithProgress(terminal.Out, bar => new Trainer(model, data, settings.Options, probes, [.. observers, new TrainingProgress(terminal.Out, bar)]).Run(interrupt.Token));
             Report(settings, terminal.Out, folder, result);
             return result.Status == RunStatus.Interrupted ? Interrupted : 0;
         }
@@ -123,9 +129,6 @@ public static class TrainCommand
         var tensorBoard = choice.WindowSteps > 0 ? folder.TensorBoardSound : null;
         return new SoundRecorder(new SoundSettings(folder.GradientSound, choice.Mapping, choice.LossTrack, tensorBoard, Math.Max(1, choice.WindowSteps)), player);
     }
-
-    static TrainingResult Train(LayerStack model, DatasetSplit data, Settings settings, ITrainingObserver[] observers, CancellationToken cancel) =>
-        new Trainer(model, data, settings.Options, Trainer.StandardProbes, observers).Run(cancel);
 
     static TrainingResult WithProgress(IAnsiConsole console, Func<ProgressTask?, TrainingResult> train)
     {

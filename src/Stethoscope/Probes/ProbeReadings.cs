@@ -18,6 +18,15 @@ public sealed class ProbeReadings
         values.Add(scalar.dtype == ScalarType.Float32 ? scalar : scalar.to_type(ScalarType.Float32));
     }
 
+    /// <summary>Adds the elements of a 1-d tensor as readings <c>prefix0</c>, <c>prefix1</c>, … (histogram buckets, weight samples).</summary>
+    public void AddSeries(string prefix, Tensor series)
+    {
+        var count = series.shape[0];
+        for (var i = 0; i < count; i++)
+            names.Add(prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        values.Add(series.dtype == ScalarType.Float32 ? series : series.to_type(ScalarType.Float32));
+    }
+
     public IReadOnlyList<string> Names => names;
 
     /// <summary>Copies every reading to the host. Call inside the step's dispose scope.</summary>
@@ -26,6 +35,6 @@ public sealed class ProbeReadings
         if (values.Count == 0)
             return [];
         using var noGrad = no_grad();
-        return stack(values).cpu().data<float>().ToArray();
+        return cat([.. values.Select(v => v.reshape(-1))]).cpu().data<float>().ToArray();
     }
 }

@@ -2,7 +2,7 @@ namespace Stethoscope.Runs;
 
 /// <summary>
 /// The paths of a run folder, the contract every renderer relies on: <c>run.json</c>, <c>metrics.csv</c>,
-/// <c>eval.csv</c>, <c>checkpoints/</c>, <c>tensorboard/</c>, <c>sound/</c>, <c>figures/</c>, <c>index.html</c>.
+/// <c>eval.csv</c>, <c>weights/</c>, <c>checkpoints/</c>, <c>tensorboard/</c>, <c>sound/</c>, <c>figures/</c>, <c>index.html</c>.
 /// </summary>
 public sealed record RunFolder(string Root)
 {
@@ -24,6 +24,14 @@ public sealed record RunFolder(string Root)
     public string GradientSound => Path.Combine(Sound, "gradient-norms.wav");
 
     public string Figures => Path.Combine(Root, "figures");
+
+    /// <summary>Weight and gradient distributions and weight samples over time (<see cref="DistributionLog"/>).</summary>
+    public string Weights => Path.Combine(Root, "weights");
+
+    public string Distributions => Path.Combine(Weights, "distributions.csv");
+
+    /// <summary>The sampled weights of one layer over time, for heat maps.</summary>
+    public string WeightSamples(string layer) => Path.Combine(Weights, $"{layer}.csv");
 
     /// <summary>A new folder <c>runs/&lt;model&gt;-&lt;time&gt;</c> under <paramref name="parent"/>, suffixed when taken.</summary>
     public static RunFolder CreateUnder(string parent, string model)

@@ -24,6 +24,8 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
     StreamWriter? metrics;
     StreamWriter? evaluations;
     EventFileWriter? events;
+    DistributionLog? distributions;
+    string[] layers = [];
     string[] columns = [];
 
     public RunFolder Folder => folder;
@@ -47,6 +49,8 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         evaluations = new StreamWriter(folder.EvalCsv);
         evaluations.WriteLine("step,epoch,test_loss,test_accuracy");
         events = new EventFileWriter(folder.TensorBoard);
+        distributions = new DistributionLog(folder, events);
+        layers = [.. model.WeightedLayers.Select(l => l.Name)];
     }
 
     public void OnStep(StepRecord step)
@@ -55,12 +59,13 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
             return;
         if (columns.Length == 0)
         {
-            columns = [.. LeadingColumns, .. step.Names.Where(n => !LeadingColumns.Contains(n))];
+            columns = [.. LeadingColumns, .. step.Names.Where(n => !LeadingColumns.Contains(n) && !IsDistribution(n))];
             metrics.WriteLine(string.Join(",", ["step", "epoch", .. columns[..2], "lr", .. columns[2..]]));
         }
         var cells = columns.Select(c => Format(step[c])).ToArray();
         metrics.WriteLine(string.Join(",", [Format(step.Step), Format(step.Epoch), .. cells[..2], Format(step.LearningRate), .. cells[2..]]));
         events.WriteScalars(step.Step, ScalarTags(step));
+        distributions?.Write(step, layers);
         if (sinceFlush.Elapsed >= FlushInterval)
             Flush();
     }
@@ -103,8 +108,10 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
     {
         metrics?.Dispose();
         evaluations?.Dispose();
+        distributions?.Dispose();
         events?.Dispose();
         metrics = evaluations = null;
+        distributions = null;
         events = null;
     }
 
@@ -112,6 +119,7 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
     {
         metrics?.Flush();
         evaluations?.Flush();
+        distributions?.Flush();
         events?.Flush();
         sinceFlush.Restart();
     }
@@ -124,9 +132,14 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         for (var i = 0; i < step.Names.Count; i++)
         {
             var name = step.Names[i];
+            if (IsDistribution(name))
+                continue;
             yield return (name.Contains('/') ? name : $"train/{name}", step.Values[i]);
         }
     }
+
+    /// <summary>Distribution readings go to weights/ and TensorBoard histograms, not to metrics.csv or scalars.</summary>
+    static bool IsDistribution(string name) => name.StartsWith(DistributionProbe.Prefix, StringComparison.Ordinal);
 
     static string Format(double? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
 

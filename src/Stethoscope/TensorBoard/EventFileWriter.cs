@@ -46,9 +46,30 @@ public sealed class EventFileWriter : IDisposable
             EncodedAudioString = ByteString.CopyFrom(wav),
             ContentType = "audio/wav",
         };
+        Write(step, new Summary.Types.Value { Tag = tag, Audio = audio });
+    }
+
+    void Write(long step, Summary.Types.Value value)
+    {
         var summary = new Summary();
-        summary.Value.Add(new Summary.Types.Value { Tag = tag, Audio = audio });
+        summary.Value.Add(value);
         Write(new Event { WallTime = WallTime(), Step = step, Summary = summary });
+    }
+
+    /// <summary>A histogram summary: bucket right edges and counts, with min, max, count, sum and sum of squares.</summary>
+    public void WriteHistogram(long step, string tag, double min, double max, double count, double sum, double sumSquares, IReadOnlyList<double> rightEdges, IReadOnlyList<double> counts)
+    {
+        var histogram = new HistogramProto { Min = min, Max = max, Num = count, Sum = sum, SumSquares = sumSquares };
+        histogram.BucketLimit.AddRange(rightEdges);
+        histogram.Bucket.AddRange(counts);
+        Write(step, new Summary.Types.Value { Tag = tag, Histo = histogram });
+    }
+
+    /// <summary>An image summary from encoded PNG bytes.</summary>
+    public void WriteImage(long step, string tag, byte[] png, int width, int height, int channels = 4)
+    {
+        var image = new Summary.Types.Image { Height = height, Width = width, Colorspace = channels, EncodedImageString = ByteString.CopyFrom(png) };
+        Write(step, new Summary.Types.Value { Tag = tag, Image = image });
     }
 
     public void Flush() => stream.Flush();
