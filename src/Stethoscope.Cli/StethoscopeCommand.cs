@@ -20,6 +20,7 @@ public static class StethoscopeCommand
         ErfCommand.Create(terminal),
         ErfStudyCommand.Create(terminal),
         FiltersCommand.Create(terminal),
+        PlotCommand.Create(terminal),
         SonifyCommand.Create(terminal),
         SeedSoundsCommand.Create(terminal),
     };

@@ -88,12 +88,7 @@ public static class GradientNormChart
         }
         if (rows.Length > 0)
             plot.Axes.SetLimitsX(0, rows[^1].Step + 1);
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = y => $"1e{y:0}",
-        };
+        LogScale.Apply(plot.Axes.Left);
         plot.Legend.Alignment = Alignment.UpperRight;
         plot.ShowLegend();
         return plot;

@@ -8,7 +8,7 @@ namespace Stethoscope.Runs;
 /// <summary>
 /// Writes what <see cref="DistributionProbe"/> measured into the run folder: one row per sampled step, layer and
 /// tensor in <c>weights/distributions.csv</c> (statistics and bucket counts), the sampled weights in
-/// <c>weights/&lt;layer&gt;.csv</c> for heat maps, and TensorBoard histograms <c>weights/&lt;layer&gt;</c>,
+/// <c>weights/&lt;layer&gt;.csv</c> (<c>step,epoch,w0,…</c>, readable as a <see cref="MetricsCsv"/>) for heat maps, and TensorBoard histograms <c>weights/&lt;layer&gt;</c>,
 /// <c>gradients/&lt;layer&gt;</c> with scalars <c>update_ratio/&lt;layer&gt;</c>.
 /// Size stays bounded: a weight-sample file takes every sampled step for its first <see cref="RowsPerLevel"/>
 /// rows, then every second for as many, then every fourth, …, so a 100,000-step run sampled every 50 steps
@@ -46,7 +46,7 @@ public sealed class DistributionLog(RunFolder folder, EventFileWriter? events) :
             }
             var values = Series(Reading, DistributionProbe.Name(TensorKind.Weight, layer, "sample"));
             if (values.Length > 0)
-                Samples(layer).Offer(step.Step, values);
+                Samples(layer).Offer(step.Step, step.Epoch, values);
         }
     }
 
@@ -118,14 +118,14 @@ public sealed class DistributionLog(RunFolder folder, EventFileWriter? events) :
         int keepEvery = 1;
         bool headed;
 
-        public void Offer(long step, float[] values)
+        public void Offer(long step, int epoch, float[] values)
         {
             if (offered++ % keepEvery != 0)
                 return;
             if (!headed)
-                writer.WriteLine(string.Join(",", ["step", .. Enumerable.Range(0, values.Length).Select(i => $"w{i}")]));
+                writer.WriteLine(string.Join(",", ["step", "epoch", .. Enumerable.Range(0, values.Length).Select(i => $"w{i}")]));
             headed = true;
-            writer.WriteLine(string.Join(",", [Format(step), .. values.Select(Format)]));
+            writer.WriteLine(string.Join(",", [Format(step), Format(epoch), .. values.Select(Format)]));
             if (++rowsAtLevel < RowsPerLevel)
                 return;
             rowsAtLevel = 0;

@@ -37,7 +37,7 @@ public sealed class MetricsCsv
             ?? throw new DataFormatException(path, "empty: the run recorded no step");
         var cells = header.Split(',');
         if (cells.Length < 3 || cells[0] != "step" || cells[1] != "epoch")
-            throw new DataFormatException(path, $"not a metrics file: the header must start with step,epoch; found '{header}'");
+            throw new DataFormatException(path, $"not a metrics file: the header must start with step,epoch; found '{(header.Length > 60 ? header[..60] + "…" : header)}'");
         return new MetricsCsv(path, cells[2..]);
     }
 
@@ -70,7 +70,7 @@ public sealed class MetricsCsv
     }
 
     /// <summary>The file's lines up to its last newline (LF or CRLF), read while another process may still be appending.</summary>
-    static IEnumerable<string> CompleteLines(string path)
+    internal static IEnumerable<string> CompleteLines(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var remaining = LengthToLastNewline(stream);
