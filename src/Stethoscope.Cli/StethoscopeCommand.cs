@@ -21,6 +21,7 @@ public static class StethoscopeCommand
         ErfStudyCommand.Create(terminal),
         FiltersCommand.Create(terminal),
         PlotCommand.Create(terminal),
+        CompareCommand.Create(terminal),
         SonifyCommand.Create(terminal),
         SeedSoundsCommand.Create(terminal),
     };

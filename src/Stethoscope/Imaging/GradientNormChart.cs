@@ -55,29 +55,48 @@ public static class GradientNormChart
             yield return (first.Value, last!.Value);
     }
 
+    /// <summary>The runs overlaid: one panel per layer (the first run's layers), one colour per run.</summary>
+    public static void SaveOverlayPng(IReadOnlyList<RunSeries> runs, string path, int width = 1000, int panelHeight = 240)
+    {
+        var metrics = runs.Select(r => MetricsCsv.Open(r.Run.MetricsCsv)).ToArray();
+        var rows = metrics.Select(m => m.Rows().ToArray()).ToArray();
+        var layers = metrics[0].ColumnsStartingWith(GradientNormProbe.Prefix);
+        var panels = layers.Select(layer => NewPanel($"{layer[GradientNormProbe.Prefix.Length..]}: gradient norm (log scale)", plot =>
+            Enumerable.Range(0, runs.Count).Select(r => new Series(runs[r].Label, rows[r], metrics[r].IndexOf(layer), plot.Add.Palette.GetColor(r)))));
+        PlotSheet.SavePng([.. panels], path, width, panelHeight);
+    }
+
     static Plot Panel(NormTrace trace)
     {
-        var metrics = trace.Metrics;
-        var rows = metrics.Rows().ToArray();
+        var rows = trace.Metrics.Rows().ToArray();
+        var columns = trace.Metrics.ColumnsStartingWith(GradientNormProbe.Prefix);
+        return NewPanel(trace.Title, plot => columns.Select((column, c) =>
+            new Series(column[GradientNormProbe.Prefix.Length..], rows, trace.Metrics.IndexOf(column), plot.Add.Palette.GetColor(c))));
+    }
+
+    /// <summary>One line on a panel: a label, the rows, the column index (negative: the run lacks it) and a colour.</summary>
+    sealed record Series(string Label, MetricsRow[] Rows, int Index, Color Color);
+
+    static Plot NewPanel(string title, Func<Plot, IEnumerable<Series>> series)
+    {
         var plot = new Plot();
-        plot.Title(trace.Title);
+        plot.Title(title);
         plot.XLabel("step");
         plot.YLabel("gradient norm");
         var nonFinite = new List<long>();
-        var columns = metrics.ColumnsStartingWith(GradientNormProbe.Prefix);
-        for (var c = 0; c < columns.Count; c++)
+        long lastStep = 0;
+        foreach (var line in series(plot).Where(s => s.Index >= 0).ToArray())
         {
-            var index = metrics.IndexOf(columns[c]);
-            nonFinite.AddRange(rows.Where(r => !float.IsFinite(r.Values[index])).Select(r => r.Step));
-            var color = plot.Add.Palette.GetColor(c);
-            var segments = Segments(rows, index).ToArray();
-            foreach (var segment in segments)
+            nonFinite.AddRange(line.Rows.Where(r => !float.IsFinite(r.Values[line.Index])).Select(r => r.Step));
+            foreach (var segment in Segments(line.Rows, line.Index))
             {
-                var line = plot.Add.ScatterLine(segment.Select(r => (double)r.Step).ToArray(), segment.Select(r => Math.Log10(r.Values[index])).ToArray(), color);
-                line.LineWidth = 1.5f;
-                line.MarkerSize = segment.Length == 1 ? 4 : 0;
+                var scatter = plot.Add.ScatterLine(segment.Select(r => (double)r.Step).ToArray(), segment.Select(r => Math.Log10(r.Values[line.Index])).ToArray(), line.Color);
+                scatter.LineWidth = 1.5f;
+                scatter.MarkerSize = segment.Length == 1 ? 4 : 0;
             }
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = columns[c][GradientNormProbe.Prefix.Length..], LineColor = color, LineWidth = 2 });
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = line.Label, LineColor = line.Color, LineWidth = 2 });
+            if (line.Rows.Length > 0)
+                lastStep = Math.Max(lastStep, line.Rows[^1].Step);
         }
         if (nonFinite.Count > 0)
         {
@@ -86,8 +105,7 @@ public static class GradientNormChart
                 plot.Add.HorizontalSpan(first - 0.5, last + 0.5).FillStyle.Color = shade;
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"NaN/inf norms (first: step {nonFinite.Min()})", FillColor = shade });
         }
-        if (rows.Length > 0)
-            plot.Axes.SetLimitsX(0, rows[^1].Step + 1);
+        plot.Axes.SetLimitsX(0, lastStep + 1);
         LogScale.Apply(plot.Axes.Left);
         plot.Legend.Alignment = Alignment.UpperRight;
         plot.ShowLegend();

@@ -12,13 +12,18 @@ namespace Stethoscope.Imaging;
 public static class WeightHeatmapChart
 {
     public static void SavePng(RunFolder run, IReadOnlyList<string> layers, string path, int panelWidth = 1000, int panelHeight = 240) =>
-        PlotSheet.SavePng([.. layers.Select(l => Panel(MetricsCsv.Open(run.WeightSamples(l)), l))], path, panelWidth, panelHeight);
+        SavePng([new RunSeries("", run)], layers, path, panelWidth, panelHeight);
 
-    static Plot Panel(MetricsCsv samples, string layer)
+    /// <summary>Several runs side by side: a column per run, a row per layer.</summary>
+    public static void SavePng(IReadOnlyList<RunSeries> runs, IReadOnlyList<string> layers, string path, int panelWidth = 1000, int panelHeight = 240) =>
+        PlotSheet.SavePng([.. layers.SelectMany(l => runs.Select(r => Panel(MetricsCsv.Open(r.Run.WeightSamples(l)), r.Label.Length == 0 ? l : $"{l} ({r.Label})")))],
+            path, runs.Count == 1 ? panelWidth : 640, panelHeight, runs.Count);
+
+    static Plot Panel(MetricsCsv samples, string title)
     {
         var rows = samples.Rows().ToArray();
         var plot = new Plot();
-        plot.Title($"{layer}: {samples.Columns.Count} sampled weights over training");
+        plot.Title($"{title}: {samples.Columns.Count} sampled weights (black: NaN)", size: 12);
         plot.XLabel("step");
         plot.YLabel("weight");
         if (rows.Length == 0)
@@ -39,6 +44,7 @@ public static class WeightHeatmapChart
         var heatmap = plot.Add.Heatmap(grid);
         heatmap.Colormap = new ScottPlot.Colormaps.Balance();
         heatmap.ManualRange = new ScottPlot.Range(-limit, limit);
+        heatmap.NaNCellColor = Colors.Black;
         heatmap.Rectangle = new CoordinateRect(first, last, 0, samples.Columns.Count);
         plot.Add.ColorBar(heatmap);
         plot.Axes.SetLimits(first, last, 0, samples.Columns.Count);
