@@ -22,6 +22,7 @@ public static class StethoscopeCommand
         FiltersCommand.Create(terminal),
         PlotCommand.Create(terminal),
         CompareCommand.Create(terminal),
+        ActivationsCommand.Create(terminal),
         SonifyCommand.Create(terminal),
         SeedSoundsCommand.Create(terminal),
     };

@@ -66,7 +66,7 @@ public sealed record EffectiveReceptiveField(
     /// </summary>
     public static EffectiveReceptiveField Measure(LayerStack model, ErfInputs inputs, ErfSettings settings, Device device)
     {
-        var layer = SpatialLayer(model, settings.Layer);
+        var layer = model.SpatialLayer(settings.Layer);
         var (row, column) = UnitOf(layer, settings.Unit ?? ErfUnit.Center);
         if (inputs.Shape != model.InputShape)
             throw new StethoscopeException($"inputs are {inputs.Shape} but {model.GetName()} was built for {model.InputShape}");
@@ -157,15 +157,6 @@ public sealed record EffectiveReceptiveField(
                 return (r68, distance);
         }
         return (r68, double.NaN);
-    }
-
-    static Layer SpatialLayer(LayerStack model, string? name)
-    {
-        var layer = name is null ? model.LastSpatialLayer : model.FindLayer(name);
-        if (layer.OutputShape.Length == 3)
-            return layer;
-        var maps = model.Layers.Where(l => l.OutputShape.Length == 3).Select(l => l.Name);
-        throw new StethoscopeException($"layer {layer.Name} has no spatial output, so no receptive field; layers with maps: {string.Join(", ", maps)}");
     }
 
     static (int Row, int Column) UnitOf(Layer layer, ErfUnit unit)

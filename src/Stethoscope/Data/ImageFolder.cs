@@ -30,8 +30,8 @@ public static class ImageFolder
         var empty = classes.Where((_, label) => files.All(f => f.Label != label)).ToArray();
         if (empty.Length > 0)
             throw new DataFormatException(empty[0], $"no images ({string.Join(", ", Extensions)})");
-        var grey = files.All(f => IsGrey(f.File));
-        var first = Decode(files[0].File, grey);
+        var grey = files.All(f => ImageFile.IsGrey(f.File));
+        var first = ImageFile.Decode(files[0].File, grey);
         var shape = new InputShape(grey ? 1 : 3, first.Height, first.Width);
         var decoded = files.Select(f => (f.File, f.Label, f.Test, Pixels: Pixels(f.File, grey, shape))).ToArray();
         var train = Build($"images ({directory}) train", decoded.Where(d => !d.Test).ToArray(), shape, classes.Length, null);
@@ -46,43 +46,12 @@ public static class ImageFolder
         return ImageDataset.FromBytes(name, [.. items.SelectMany(i => i.Pixels)], [.. items.Select(i => i.Label)], shape, classes, normalization);
     }
 
-    static bool IsGrey(string path)
-    {
-        using var codec = SKCodec.Create(path);
-        return codec is not null && codec.Info.ColorType == SKColorType.Gray8;
-    }
-
-    static SKBitmap Decode(string path, bool grey)
-    {
-        using var codec = SKCodec.Create(path) ?? throw new DataFormatException(path, "not an image SkiaSharp can decode");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var bitmap = new SKBitmap(info);
-        var result = codec.GetPixels(info, bitmap.GetPixels());
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
-        {
-            bitmap.Dispose();
-            throw new DataFormatException(path, $"cannot be decoded ({result})");
-        }
-        return bitmap;
-    }
-
     /// <summary>The image's pixels as planes (C, H, W), the layout the tensors use.</summary>
     static byte[] Pixels(string path, bool grey, InputShape shape)
     {
-        using var bitmap = Decode(path, grey);
+        using var bitmap = ImageFile.Decode(path, grey);
         if (bitmap.Width != shape.Width || bitmap.Height != shape.Height)
             throw new DataFormatException(path, $"{bitmap.Width}x{bitmap.Height} px, but the folder's images are {shape.Width}x{shape.Height} px");
-        var source = bitmap.GetPixelSpan();
-        if (grey)
-            return source.ToArray();
-        var plane = shape.Width * shape.Height;
-        var planes = new byte[3 * plane];
-        for (var i = 0; i < plane; i++)
-        {
-            planes[i] = source[4 * i];
-            planes[plane + i] = source[4 * i + 1];
-            planes[2 * plane + i] = source[4 * i + 2];
-        }
-        return planes;
+        return ImageFile.Planes(bitmap, grey);
     }
 }

@@ -28,4 +28,13 @@ public sealed record Normalization(float[] Mean, float[] Std)
         using var std = tensor(Std).view(1, channels, 1, 1);
         return unitImages.sub(mean).div_(std);
     }
+
+    /// <summary>Undoes <see cref="Apply"/>: normalised (N, C, H, W) images back to [0, 1], for showing them.</summary>
+    public Tensor Undo(Tensor images)
+    {
+        var channels = Mean.Length;
+        using var mean = tensor(Mean).view(1, channels, 1, 1);
+        using var std = tensor(Std).view(1, channels, 1, 1);
+        return images.mul(std).add_(mean);
+    }
 }

@@ -72,24 +72,17 @@ public static class FilterGrid
     {
         if (scaling == FilterScaling.Global)
             return Colormap.Diverging.Paint([.. Fractions(block, -limit, limit)], kh, kw);
-        var bitmap = new SKBitmap(kw, kh);
-        var (min, max) = Range(block);
-        for (var i = 0; i < block.Length; i++)
-        {
-            var level = Level(block[i], min, max);
-            bitmap.SetPixel(i % kw, i / kw, new SKColor(level, level, level));
-        }
-        return bitmap;
+        return GreyScale.Paint(block, kh, kw);
     }
 
     /// <summary>The three input channels of one filter as red, green and blue.</summary>
     static SKBitmap Rgb(ReadOnlySpan<float> block, int kh, int kw, FilterScaling scaling, float limit)
     {
-        var (min, max) = scaling == FilterScaling.Global ? (-limit, limit) : Range(block);
+        var (min, max) = scaling == FilterScaling.Global ? (-limit, limit) : GreyScale.Range(block);
         var bitmap = new SKBitmap(kw, kh);
         var plane = kh * kw;
         for (var i = 0; i < plane; i++)
-            bitmap.SetPixel(i % kw, i / kw, new SKColor(Level(block[i], min, max), Level(block[plane + i], min, max), Level(block[2 * plane + i], min, max)));
+            bitmap.SetPixel(i % kw, i / kw, new SKColor(GreyScale.Level(block[i], min, max), GreyScale.Level(block[plane + i], min, max), GreyScale.Level(block[2 * plane + i], min, max)));
         return bitmap;
     }
 
@@ -100,23 +93,4 @@ public static class FilterGrid
             fractions[i] = max > min && float.IsFinite(block[i]) ? (block[i] - min) / (max - min) : 0.5;
         return fractions;
     }
-
-    static (float Min, float Max) Range(ReadOnlySpan<float> block)
-    {
-        float min = float.PositiveInfinity, max = float.NegativeInfinity;
-        foreach (var value in block)
-        {
-            if (!float.IsFinite(value))
-                continue;
-            min = Math.Min(min, value);
-            max = Math.Max(max, value);
-        }
-        return (min, max);
-    }
-
-    /// <summary>0 at <paramref name="min"/>, 255 at <paramref name="max"/>, rounded; a flat tile is mid-grey, NaN and infinity black.</summary>
-    public static byte Level(float value, float min, float max) =>
-        !float.IsFinite(value) ? (byte)0
-        : max > min ? (byte)Math.Round(Math.Clamp(255.0 * (value - min) / (max - min), 0, 255))
-        : (byte)128;
 }

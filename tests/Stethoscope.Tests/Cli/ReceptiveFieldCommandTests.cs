@@ -73,7 +73,7 @@ public class ReceptiveFieldCommandTests
     }
 
     [Theory]
-    [InlineData("layer fc1 has no spatial output", "erf", "--layer", "fc1")]
+    [InlineData("layer fc1 has no spatial output; layers with maps: conv1", "erf", "--layer", "fc1")]
     [InlineData("model mnist-net has no layer 'conv9'; valid layers: conv1", "erf", "--layer", "conv9")]
     [InlineData("unit 40,0 is outside layer pool2's 4x4 map", "erf", "--unit", "40,0")]
     [InlineData("unit 'top' is not 'center' or ROW,COL", "erf", "--unit", "top")]

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Spectre.Console;
+using Stethoscope.Analysis;
+using Stethoscope.Cli.Output;
+using Stethoscope.Imaging;
+using Stethoscope.Runs;
+using Stethoscope.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Stethoscope.Cli.Commands;
+
+/// <summary><c>stethoscope activations RUN|CHECKPOINT (--image F.png | --sample N)</c>: every channel of a layer's output for one input.</summary>
+public static class ActivationsCommand
+{
+    /// <summary>What to show: the run, the input (an image file or a test sample) and the layer.</summary>
+    public sealed record Settings(string Run, string? Image, int? Sample, string? Layer, DeviceChoice Device, string? Out);
+
+    public static Command Create(Terminal terminal)
+    {
+        var run = new Argument<string>("RUN") { Description = "a run folder (its final checkpoint) or a checkpoint file in a run's checkpoints/" };
+        var image = new Option<string?>("--image") { Description = "an image file of any size (grey or RGB to match the model)" };
+        var sample = new Option<int?>("--sample") { Description = "index of a test image of the run's data" };
+        var layer = new Option<string?>("--layer") { Description = "layer whose output to show (default: conv1)", DefaultValueFactory = _ => "conv1" };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        var output = new Option<string?>("--out") { Description = "PNG to write (default: RUN/figures/activations-<layer>-<input>.png)" };
+        var command = new Command("activations", "Show every channel of a layer's output (feature maps) for one input, the input beside them.") { run, image, sample, layer, device, output };
+        command.SetAction(r => StethoscopeCommand.Guard(terminal, () => Run(
+            new Settings(r.GetValue(run)!, r.GetValue(image), r.GetValue(sample), r.GetValue(layer), Enum.Parse<DeviceChoice>(r.GetValue(device)!, ignoreCase: true), r.GetValue(output)),
+            terminal)));
+        return command;
+    }
+
+    public static int Run(Settings settings, Terminal terminal)
+    {
+        if ((settings.Image is null) == (settings.Sample is null))
+            throw new StethoscopeException("give exactly one input: --image F.png or --sample N");
+        var checkpoint = RunCheckpoint.Open(settings.Run);
+        var device = Devices.Resolve(settings.Device);
+        using var model = checkpoint.Load();
+        model.to(device);
+        var normalization = checkpoint.Manifest.Data.Normalization;
+        using var scope = NewDisposeScope();
+        var (input, name) = settings.Image is { } path
+            ? (FeatureMaps.LoadImage(path, model.InputShape, normalization), Path.GetFileNameWithoutExtension(path))
+            : (TestSample(checkpoint, settings.Sample!.Value), $"sample{settings.Sample}");
+        var layer = model.SpatialLayer(settings.Layer).Name;
+        var maps = FeatureMaps.Of(model, input, layer, device);
+        var shown = normalization.Undo(input.unsqueeze(0))[0];
+        var title = $"{checkpoint.Manifest.Name}: {layer} for {name} ({input.shape[2]}x{input.shape[1]} px): {maps.shape[0]} maps of {maps.shape[2]}x{maps.shape[1]}, each scaled on its own";
+        using var bitmap = FeatureMapGrid.Render(shown, maps, title);
+        var output = settings.Out ?? Path.Combine(checkpoint.Run.Figures, $"activations-{layer}-{name}.png");
+        PlotSheet.SavePng(bitmap, output);
+        terminal.Out.MarkupLineInterpolated($"{Path.GetFullPath(output)}");
+        return 0;
+    }
+
+    static Tensor TestSample(RunCheckpoint checkpoint, int index)
+    {
+        using var data = checkpoint.LoadData();
+        if (index < 0 || index >= data.Test.Count)
+            throw new StethoscopeException($"--sample {index} is outside the run's test split (0..{data.Test.Count - 1})");
+        return data.Test.Images[index].clone();
+    }
+}

@@ -1,0 +1,63 @@
+using SkiaSharp;
+using static TorchSharp.torch;
+
+namespace Stethoscope.Data;
+
+/// <summary>One image file (PNG, JPEG, BMP, GIF, WebP) as pixel planes: grey for one channel, RGB for three.</summary>
+public static class ImageFile
+{
+    public static SKBitmap Decode(string path, bool grey)
+    {
+        if (!File.Exists(path))
+            throw new DataFormatException(path, "no such image file");
+        using var codec = SKCodec.Create(path) ?? throw new DataFormatException(path, "not an image SkiaSharp can decode");
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        {
+            bitmap.Dispose();
+            throw new DataFormatException(path, $"cannot be decoded ({result})");
+        }
+        return bitmap;
+    }
+
+    /// <summary>Whether the file stores grey pixels (SkiaSharp decodes those to grey, and colour only to colour).</summary>
+    public static bool IsGrey(string path)
+    {
+        using var codec = SKCodec.Create(path);
+        return codec is not null && codec.Info.ColorType == SKColorType.Gray8;
+    }
+
+    /// <summary>The pixels as planes (C, H, W), the layout the tensors use.</summary>
+    public static byte[] Planes(SKBitmap bitmap, bool grey)
+    {
+        var source = bitmap.GetPixelSpan();
+        if (grey)
+            return source.ToArray();
+        var plane = bitmap.Width * bitmap.Height;
+        var planes = new byte[3 * plane];
+        for (var i = 0; i < plane; i++)
+        {
+            planes[i] = source[4 * i];
+            planes[plane + i] = source[4 * i + 1];
+            planes[2 * plane + i] = source[4 * i + 2];
+        }
+        return planes;
+    }
+
+    /// <summary>The image at its own size as a (channels, H, W) float tensor in 0..1; colour images become grey for one channel.</summary>
+    public static Tensor Load(string path, int channels)
+    {
+        if (channels is not (1 or 3))
+            throw new StethoscopeException($"{path}: images can feed 1 (grey) or 3 (RGB) channels, not {channels}");
+        var grey = channels == 1 && IsGrey(path);
+        using var bitmap = Decode(path, grey);
+        using var planes = tensor(Planes(bitmap, grey), ScalarType.Byte).view(grey ? 1 : 3, bitmap.Height, bitmap.Width).to_type(ScalarType.Float32).div_(255f);
+        if (channels == 3 || grey)
+            return planes.clone();
+        // A colour file for a grey model: ITU-R BT.601 luma, as PIL's convert("L") does.
+        using var weights = tensor(new[] { 0.299f, 0.587f, 0.114f }).view(3, 1, 1);
+        return planes.mul(weights).sum(0, keepdim: true);
+    }
+}
