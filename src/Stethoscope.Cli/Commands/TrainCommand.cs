@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Spectre.Console;
 using Stethoscope.Cli.Output;
 using Stethoscope.Data;
+using Stethoscope.Imaging;
 using Stethoscope.Models;
 using Stethoscope.Probes;
 using Stethoscope.Runs;
@@ -98,7 +99,8 @@ public static class TrainCommand
         var folder = settings.Out is null ? RunFolder.CreateUnder(settings.Runs, recipe.Name) : RunFolder.Create(settings.Out);
         using var recorder = new RunRecorder(folder, settings.Data);
         using var sound = settings.Sound is { } choice ? SoundRecorderFor(choice, folder, terminal) : null;
-        ITrainingObserver[] observers = sound is null ? [recorder] : [recorder, sound];
+        using var filters = new FilterImageRecorder(folder.TensorBoardFilters);
+        ITrainingObserver[] observers = sound is null ? [recorder, filters] : [recorder, filters, sound];
         using var distributions = settings.DistributionsEvery > 0 ? new DistributionProbe(settings.DistributionsEvery) : null;
         IProbe[] probes = distributions is null ? Trainer.StandardProbes : [.. Trainer.StandardProbes, distributions];
 

@@ -16,9 +16,7 @@ public static class FeatureMapGrid
     public static SKBitmap Render(Tensor input, Tensor maps, string title)
     {
         int count = (int)maps.shape[0], height = (int)maps.shape[1], width = (int)maps.shape[2];
-        float[] values;
-        using (var cpu = maps.detach().to(float32).cpu().contiguous())
-            values = cpu.data<float>().ToArray();
+        var values = FilterGrid.HostValues(maps);
         var plane = height * width;
         var tiles = Enumerable.Range(0, count).Select(k => new Tile(GreyScale.Paint(values.AsSpan(k * plane, plane), height, width), $"{k}")).ToArray();
         var scale = Math.Max(1, (int)Math.Ceiling((double)MinimumTileSize / Math.Max(height, width)));
@@ -40,9 +38,7 @@ public static class FeatureMapGrid
     static SKBitmap InputBitmap(Tensor input)
     {
         int channels = (int)input.shape[0], height = (int)input.shape[1], width = (int)input.shape[2];
-        float[] values;
-        using (var cpu = input.detach().to(float32).cpu().contiguous())
-            values = cpu.data<float>().ToArray();
+        var values = FilterGrid.HostValues(input);
         if (channels != 3)
             return GreyScale.Paint(values.AsSpan(0, height * width), height, width);
         var bitmap = new SKBitmap(width, height);

@@ -53,9 +53,7 @@ public static class FilterGrid
     static List<Tile> Tiles(Tensor weight, FilterScaling scaling)
     {
         int outChannels = (int)weight.shape[0], inChannels = (int)weight.shape[1], kh = (int)weight.shape[2], kw = (int)weight.shape[3];
-        float[] values;
-        using (var cpu = weight.detach().to(float32).cpu().contiguous())
-            values = cpu.data<float>().ToArray();
+        var values = HostValues(weight);
         var limit = values.Where(float.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max();
         var rgb = inChannels == 3;
         var perTile = rgb ? 3 * kh * kw : kh * kw;
@@ -84,6 +82,13 @@ public static class FilterGrid
         for (var i = 0; i < plane; i++)
             bitmap.SetPixel(i % kw, i / kw, new SKColor(GreyScale.Level(block[i], min, max), GreyScale.Level(block[plane + i], min, max), GreyScale.Level(block[2 * plane + i], min, max)));
         return bitmap;
+    }
+
+    /// <summary>A tensor's values on the host as float32, row-major; the copies it takes on the way are disposed.</summary>
+    public static float[] HostValues(Tensor values)
+    {
+        using var scope = NewDisposeScope();
+        return values.detach().to(float32).cpu().contiguous().data<float>().ToArray();
     }
 
     static IEnumerable<double> Fractions(ReadOnlySpan<float> block, float min, float max)

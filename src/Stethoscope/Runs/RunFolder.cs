@@ -18,6 +18,9 @@ public sealed record RunFolder(string Root)
     /// TensorBoard follows only the newest event file of a folder, so two writers cannot share one.</summary>
     public string TensorBoardSound => Path.Combine(TensorBoard, "sound");
 
+    /// <summary>TensorBoard's filter-grid images, in their own folder for the same reason (the run <c>…/filters</c>).</summary>
+    public string TensorBoardFilters => Path.Combine(TensorBoard, "filters");
+
     public string Sound => Path.Combine(Root, "sound");
 
     /// <summary>The gradient sound streamed while training.</summary>
