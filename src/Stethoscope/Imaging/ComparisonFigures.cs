@@ -27,7 +27,7 @@ public static class ComparisonFigures
         GradientNormChart.SaveOverlayPng(series, Output("gradient-norms.png"));
         if (!runs.All(r => File.Exists(r.Distributions)))
             return written;
-        var distributions = series.Select(s => new DistributionChart.RunDistributions(s.Label, DistributionsCsv.Read(s.Run.Distributions))).ToArray();
+        var distributions = series.Select(s => new RunDistributions(s.Label, DistributionsCsv.Read(s.Run.Distributions))).ToArray();
         DistributionChart.SavePng(distributions, Output("distributions.png"));
         var layers = distributions[0].Rows.Select(r => r.Distribution.Layer).Distinct().Where(l => runs.All(r => File.Exists(r.WeightSamples(l)))).ToArray();
         if (layers.Length > 0)

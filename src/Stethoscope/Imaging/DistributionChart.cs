@@ -4,6 +4,9 @@ using Stethoscope.Runs;
 
 namespace Stethoscope.Imaging;
 
+/// <summary>The distributions of one run, labelled, for a <see cref="DistributionChart"/>.</summary>
+public sealed record RunDistributions(string Label, IReadOnlyList<DistributionRow> Rows);
+
 /// <summary>
 /// Per-layer weight and gradient distributions over steps, as TensorBoard's distribution view draws them: nested
 /// bands between the percentiles of a normal's ±1.5σ, ±1σ and ±0.5σ (6.68/93.32, 15.87/84.13, 30.85/69.15), the
@@ -13,9 +16,6 @@ namespace Stethoscope.Imaging;
 /// </summary>
 public static class DistributionChart
 {
-    /// <summary>The distributions of one run, labelled.</summary>
-    public sealed record RunDistributions(string Label, IReadOnlyList<DistributionRow> Rows);
-
     public static void SavePng(IReadOnlyList<DistributionRow> rows, string path, int panelWidth = 560, int panelHeight = 230) =>
         SavePng([new RunDistributions("", rows)], path, panelWidth, panelHeight);
 
