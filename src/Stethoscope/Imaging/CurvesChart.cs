@@ -7,6 +7,7 @@ namespace Stethoscope.Imaging;
 /// <summary>
 /// Loss (log scale) and accuracy over steps for one or more runs: each run one colour; the training batch values
 /// faint, their TensorBoard-style smoothing solid, the test split's evaluations as dashed lines with markers.
+/// Several runs get their legend beside the plot, so it never hides a line.
 /// </summary>
 public static class CurvesChart
 {
@@ -21,7 +22,7 @@ public static class CurvesChart
         for (var r = 0; r < runs.Count; r++)
         {
             var color = plot.Add.Palette.GetColor(r);
-            var label = runs.Count == 1 ? "" : runs[r].Label + ": ";
+            var label = runs.Count == 1 ? null : runs[r].Label;
             var metrics = MetricsCsv.Open(runs[r].Run.MetricsCsv);
             var index = metrics.IndexOf(trainColumn);
             if (index >= 0)
@@ -29,9 +30,13 @@ public static class CurvesChart
                 var rows = metrics.Rows().ToArray();
                 var steps = rows.Select(row => (double)row.Step).ToArray();
                 var values = rows.Select(row => (double)row.Values[index]).ToArray();
-                Line(plot, steps, values.Select(v => Scale(v, log)).ToArray(), color.WithAlpha(0.18), 1, null);
-                Line(plot, steps, RunSeries.Smooth(values).Select(v => Scale(v, log)).ToArray(), color, 2, $"{label}train (smoothed)");
+                // Smoothed in the drawn scale: on a log axis one exploding step must not dominate the average for long.
+                var scaled = values.Select(v => Scale(v, log)).ToArray();
+                Line(plot, steps, scaled, color.WithAlpha(0.18), 1);
+                Line(plot, steps, RunSeries.Smooth(scaled), color, 2);
             }
+            if (label is not null)
+                plot.Legend.ManualItems.Add(new LegendItem { LabelText = label, LineColor = color, LineWidth = 3 });
             if (!File.Exists(runs[r].Run.EvalCsv))
                 continue;
             var eval = MetricsCsv.Open(runs[r].Run.EvalCsv);
@@ -39,30 +44,43 @@ public static class CurvesChart
             var tests = eval.Rows().Where(row => testIndex >= 0 && float.IsFinite(row.Values[testIndex])).ToArray();
             if (tests.Length == 0)
                 continue;
-            var test = Line(plot, [.. tests.Select(t => (double)t.Step)], [.. tests.Select(t => Scale(t.Values[testIndex], log))], color, 2, $"{label}test");
-            test.LinePattern = LinePattern.Dashed;
-            test.MarkerSize = 7;
+            foreach (var test in Line(plot, [.. tests.Select(t => (double)t.Step)], [.. tests.Select(t => Scale(t.Values[testIndex], log))], color, 2))
+            {
+                test.LinePattern = LinePattern.Dashed;
+                test.MarkerSize = 7;
+            }
         }
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "train (smoothed; faint: per batch)", LineColor = Colors.Gray, LineWidth = 2 });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "test", LineColor = Colors.Gray, LineWidth = 2, LinePattern = LinePattern.Dashed, MarkerShape = MarkerShape.FilledCircle, MarkerColor = Colors.Gray, MarkerSize = 7 });
         if (log)
             LogScale.Apply(plot.Axes.Left);
         else
             plot.Axes.SetLimitsY(0, 1.02);
-        plot.Legend.Alignment = log ? Alignment.UpperRight : Alignment.LowerRight;
-        plot.ShowLegend();
+        if (runs.Count == 1)
+        {
+            plot.Legend.Alignment = log ? Alignment.UpperRight : Alignment.LowerRight;
+            plot.ShowLegend();
+        }
+        else
+        {
+            plot.ShowLegend(Edge.Right);
+        }
         return plot;
     }
 
     static double Scale(double value, bool log) => log ? LogScale.Of(value) : value;
 
-    /// <summary>A line through the finite points only (a diverged run's NaN losses are left out, not drawn as zero).</summary>
-    static ScottPlot.Plottables.Scatter Line(Plot plot, double[] xs, double[] ys, Color color, float width, string? label)
+    /// <summary>A line broken where values are NaN or infinite (a diverged run), never bridged across them.</summary>
+    static List<ScottPlot.Plottables.Scatter> Line(Plot plot, double[] xs, double[] ys, Color color, float width)
     {
-        var finite = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(ys[i])).ToArray();
-        var line = plot.Add.ScatterLine(finite.Select(i => xs[i]).ToArray(), finite.Select(i => ys[i]).ToArray(), color);
-        line.LineWidth = width;
-        line.MarkerSize = 0;
-        if (label is not null)
-            line.LegendText = label;
-        return line;
+        var lines = new List<ScottPlot.Plottables.Scatter>();
+        foreach (var (segmentXs, segmentYs) in LineSegments.Drawable(xs, ys))
+        {
+            var line = plot.Add.ScatterLine(segmentXs, segmentYs, color);
+            line.LineWidth = width;
+            line.MarkerSize = segmentXs.Length == 1 ? 3 : 0;
+            lines.Add(line);
+        }
+        return lines;
     }
 }

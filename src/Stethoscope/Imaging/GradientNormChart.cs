@@ -9,32 +9,13 @@ public sealed record NormTrace(string Title, MetricsCsv Metrics);
 
 /// <summary>
 /// Panels stacked one above the other, one per run, each with the per-layer gradient norms over steps on a log
-/// scale (ScottPlot). Zero norms (dead layers) leave gaps; steps with a NaN or infinite norm are shaded red.
+/// scale (ScottPlot), or one panel per layer with the runs overlaid. Zero norms (dead layers) leave gaps; steps with
+/// a NaN or infinite norm are shaded red (overlaid: named in the legend per run).
 /// </summary>
 public static class GradientNormChart
 {
     public static void SavePng(IReadOnlyList<NormTrace> traces, string path, int width = 1000, int panelHeight = 260) =>
         PlotSheet.SavePng([.. traces.Select(Panel)], path, width, panelHeight);
-
-    /// <summary>Runs of consecutive steps with a positive finite norm: zero (a dead layer) and NaN leave gaps, not lines.</summary>
-    static IEnumerable<MetricsRow[]> Segments(MetricsRow[] rows, int index)
-    {
-        var current = new List<MetricsRow>();
-        foreach (var row in rows)
-        {
-            var value = row.Values[index];
-            if (float.IsFinite(value) && value > 0)
-            {
-                current.Add(row);
-                continue;
-            }
-            if (current.Count > 0)
-                yield return [.. current];
-            current.Clear();
-        }
-        if (current.Count > 0)
-            yield return [.. current];
-    }
 
     /// <summary>Sorted steps grouped into runs of consecutive steps.</summary>
     static IEnumerable<(long First, long Last)> Ranges(IEnumerable<long> steps)
@@ -62,7 +43,7 @@ public static class GradientNormChart
         var rows = metrics.Select(m => m.Rows().ToArray()).ToArray();
         var layers = metrics[0].ColumnsStartingWith(GradientNormProbe.Prefix);
         var panels = layers.Select(layer => NewPanel($"{layer[GradientNormProbe.Prefix.Length..]}: gradient norm (log scale)", plot =>
-            Enumerable.Range(0, runs.Count).Select(r => new Series(runs[r].Label, rows[r], metrics[r].IndexOf(layer), plot.Add.Palette.GetColor(r)))));
+            Enumerable.Range(0, runs.Count).Select(r => new Series(runs[r].Label, rows[r], metrics[r].IndexOf(layer), plot.Add.Palette.GetColor(r))), overlay: true));
         PlotSheet.SavePng([.. panels], path, width, panelHeight);
     }
 
@@ -77,7 +58,9 @@ public static class GradientNormChart
     /// <summary>One line on a panel: a label, the rows, the column index (negative: the run lacks it) and a colour.</summary>
     sealed record Series(string Label, MetricsRow[] Rows, int Index, Color Color);
 
-    static Plot NewPanel(string title, Func<Plot, IEnumerable<Series>> series)
+    /// <summary>A panel of lines; with <paramref name="overlay"/> (several runs) NaN steps are named per run in the legend
+    /// instead of shading the whole panel, since one run's NaN says nothing of the others.</summary>
+    static Plot NewPanel(string title, Func<Plot, IEnumerable<Series>> series, bool overlay = false)
     {
         var plot = new Plot();
         plot.Title(title);
@@ -87,18 +70,21 @@ public static class GradientNormChart
         long lastStep = 0;
         foreach (var line in series(plot).Where(s => s.Index >= 0).ToArray())
         {
-            nonFinite.AddRange(line.Rows.Where(r => !float.IsFinite(r.Values[line.Index])).Select(r => r.Step));
-            foreach (var segment in Segments(line.Rows, line.Index))
+            var nan = line.Rows.Where(r => !float.IsFinite(r.Values[line.Index])).Select(r => r.Step).ToArray();
+            nonFinite.AddRange(nan);
+            var steps = line.Rows.Select(r => (double)r.Step).ToArray();
+            foreach (var (xs, ys) in LineSegments.Drawable(steps, [.. line.Rows.Select(r => LogScale.Of(r.Values[line.Index]))]))
             {
-                var scatter = plot.Add.ScatterLine(segment.Select(r => (double)r.Step).ToArray(), segment.Select(r => Math.Log10(r.Values[line.Index])).ToArray(), line.Color);
+                var scatter = plot.Add.ScatterLine(xs, ys, line.Color);
                 scatter.LineWidth = 1.5f;
-                scatter.MarkerSize = segment.Length == 1 ? 4 : 0;
+                scatter.MarkerSize = xs.Length == 1 ? 4 : 0;
             }
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = line.Label, LineColor = line.Color, LineWidth = 2 });
+            var nanNote = overlay && nan.Length > 0 ? $" (NaN/inf from step {nan.Min()})" : "";
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = line.Label + nanNote, LineColor = line.Color, LineWidth = 2 });
             if (line.Rows.Length > 0)
                 lastStep = Math.Max(lastStep, line.Rows[^1].Step);
         }
-        if (nonFinite.Count > 0)
+        if (nonFinite.Count > 0 && !overlay)
         {
             var shade = Colors.Red.WithAlpha(0.15);
             foreach (var (first, last) in Ranges(nonFinite))
@@ -107,6 +93,11 @@ public static class GradientNormChart
         }
         plot.Axes.SetLimitsX(0, lastStep + 1);
         LogScale.Apply(plot.Axes.Left);
+        if (overlay)
+        {
+            plot.ShowLegend(Edge.Right);
+            return plot;
+        }
         plot.Legend.Alignment = Alignment.UpperRight;
         plot.ShowLegend();
         return plot;
