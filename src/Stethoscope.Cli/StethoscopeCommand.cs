@@ -23,6 +23,7 @@ public static class StethoscopeCommand
         PlotCommand.Create(terminal),
         CompareCommand.Create(terminal),
         ActivationsCommand.Create(terminal),
+        HypercolumnsCommand.Create(terminal),
         SonifyCommand.Create(terminal),
         SeedSoundsCommand.Create(terminal),
     };

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Stethoscope.Data;
@@ -46,6 +47,18 @@ public static class ImageFile
         return planes;
     }
 
+    /// <summary>The image resized straight to <paramref name="shape"/> (no crop, as seed 000 does; an image already
+    /// that size is left as it is) as a (C, H, W) float tensor in 0..1.</summary>
+    public static Tensor LoadResized(string path, Models.InputShape shape)
+    {
+        using var image = Load(path, shape.Channels);
+        if (image.shape[1] == shape.Height && image.shape[2] == shape.Width)
+            return image.clone();
+        using var batch = image.unsqueeze(0);
+        using var resized = nn.functional.interpolate(batch, [shape.Height, shape.Width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        return resized[0].clamp(0, 1);
+    }
+
     /// <summary>The image at its own size as a (channels, H, W) float tensor in 0..1; colour images become grey for one channel.</summary>
     public static Tensor Load(string path, int channels)
     {
@@ -58,6 +71,6 @@ public static class ImageFile
             return planes.clone();
         // A colour file for a grey model: ITU-R BT.601 luma, as PIL's convert("L") does.
         using var weights = tensor(new[] { 0.299f, 0.587f, 0.114f }).view(3, 1, 1);
-        return planes.mul(weights).sum(0, keepdim: true);
+        return planes.mul(weights).sum(dim: 0, keepdim: true);
     }
 }

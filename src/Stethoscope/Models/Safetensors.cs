@@ -1,0 +1,147 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Stethoscope.Data;
+using static TorchSharp.torch;
+
+namespace Stethoscope.Models;
+
+/// <summary>
+/// The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian header length, a
+/// JSON header naming each tensor's dtype, shape and byte range, then the raw little-endian data. Reads F32, F16,
+/// BF16 and F64 tensors (as float32) and writes F32. A file that breaks the format is one clear error.
+/// </summary>
+public static class Safetensors
+{
+    const long MaxHeader = 100_000_000;
+
+    /// <summary>Every tensor of the file, by name, as float32 CPU tensors.</summary>
+    public static Dictionary<string, Tensor> Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new DataFormatException(path, "no such safetensors file");
+        using var stream = File.OpenRead(path);
+        var header = ReadHeader(path, stream);
+        var dataStart = 8 + header.Length;
+        var tensors = new Dictionary<string, Tensor>();
+        try
+        {
+            foreach (var (name, node) in Parse(path, header))
+            {
+                if (name == "__metadata__")
+                    continue;
+                tensors[name] = ReadTensor(path, stream, dataStart, name, node!);
+            }
+            return tensors;
+        }
+        catch
+        {
+            foreach (var tensor in tensors.Values)
+                tensor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="tensors"/> as F32, names sorted, atomically.</summary>
+    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        var header = new JsonObject();
+        var blobs = new List<byte[]>();
+        long offset = 0;
+        foreach (var (name, tensor) in tensors.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            using var scope = NewDisposeScope();
+            var values = tensor.detach().to(float32).cpu().contiguous().data<float>().ToArray();
+            var bytes = new byte[values.Length * 4];
+            for (var i = 0; i < values.Length; i++)
+                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
+            header[name] = new JsonObject
+            {
+                ["dtype"] = "F32",
+                ["shape"] = new JsonArray([.. tensor.shape.Select(d => (JsonNode)d)]),
+                ["data_offsets"] = new JsonArray(offset, offset + bytes.Length),
+            };
+            blobs.Add(bytes);
+            offset += bytes.Length;
+        }
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        // The format asks that data start 8-byte aligned: pad the header with spaces.
+        var padded = new byte[(json.Length + 7) / 8 * 8];
+        Array.Fill(padded, (byte)' ');
+        json.CopyTo(padded, 0);
+        Runs.AtomicFile.Write(path, temporary =>
+        {
+            using var stream = File.Create(temporary);
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded.Length);
+            stream.Write(length);
+            stream.Write(padded);
+            foreach (var blob in blobs)
+                stream.Write(blob);
+        });
+    }
+
+    static byte[] ReadHeader(string path, FileStream stream)
+    {
+        Span<byte> length = stackalloc byte[8];
+        if (stream.Read(length) != 8)
+            throw new DataFormatException(path, "too short to be a safetensors file");
+        var size = BinaryPrimitives.ReadUInt64LittleEndian(length);
+        if (size == 0 || size > MaxHeader || (long)size > stream.Length - 8)
+            throw new DataFormatException(path, $"not a safetensors file (header length {size} for a {stream.Length}-byte file)");
+        var header = new byte[size];
+        stream.ReadExactly(header);
+        return header;
+    }
+
+    static JsonObject Parse(string path, byte[] header)
+    {
+        try
+        {
+            return JsonNode.Parse(header) as JsonObject ?? throw new DataFormatException(path, "the safetensors header is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(path, $"the safetensors header is not valid JSON ({e.Message.Split('.')[0]})");
+        }
+    }
+
+    static Tensor ReadTensor(string path, FileStream stream, long dataStart, string name, JsonNode node)
+    {
+        string dtype;
+        long[] shape;
+        long begin, end;
+        try
+        {
+            dtype = node["dtype"]!.GetValue<string>();
+            shape = [.. node["shape"]!.AsArray().Select(d => d!.GetValue<long>())];
+            var offsets = node["data_offsets"]!.AsArray();
+            (begin, end) = (offsets[0]!.GetValue<long>(), offsets[1]!.GetValue<long>());
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException)
+        {
+            throw new DataFormatException(path, $"tensor '{name}' lacks dtype, shape or data_offsets");
+        }
+        var width = dtype switch { "F32" => 4, "F16" or "BF16" => 2, "F64" => 8, _ => throw new DataFormatException(path, $"tensor '{name}' is {dtype}; only F32, F16, BF16 and F64 are read") };
+        var count = shape.Aggregate(1L, (a, b) => a * b);
+        if (end - begin != count * width || begin < 0 || dataStart + end > stream.Length)
+            throw new DataFormatException(path, $"tensor '{name}': {count} {dtype} values do not fit bytes {begin}..{end} of the data");
+        var bytes = new byte[end - begin];
+        stream.Position = dataStart + begin;
+        stream.ReadExactly(bytes);
+        var values = new float[count];
+        for (var i = 0; i < count; i++)
+        {
+            var at = bytes.AsSpan(i * width, width);
+            values[i] = dtype switch
+            {
+                "F32" => BinaryPrimitives.ReadSingleLittleEndian(at),
+                "F16" => (float)BinaryPrimitives.ReadHalfLittleEndian(at),
+                "BF16" => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(at) << 16),
+                _ => (float)BinaryPrimitives.ReadDoubleLittleEndian(at),
+            };
+        }
+        return tensor(values).reshape(shape);
+    }
+}
