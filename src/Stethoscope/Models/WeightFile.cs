@@ -58,10 +58,11 @@ public static class WeightFile
         return names;
     }
 
+    /// <summary>A short list, so the error stays one readable line: the first few names and how many there are.</summary>
     static string Describe(string what, string[] names) => names.Length switch
     {
         0 => $"nothing {what}",
-        <= 6 => $"{what}: {string.Join(", ", names)}",
-        _ => $"{names.Length} {what}: {string.Join(", ", names.Take(6))}, …",
+        <= 2 => $"{what}: {string.Join(", ", names)}",
+        _ => $"{what}: {string.Join(", ", names.Take(2))}, … ({names.Length} in all)",
     };
 }
