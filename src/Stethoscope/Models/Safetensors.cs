@@ -53,9 +53,7 @@ public static class Safetensors
         {
             using var scope = NewDisposeScope();
             var values = tensor.detach().to(float32).cpu().contiguous().data<float>().ToArray();
-            var bytes = new byte[values.Length * 4];
-            for (var i = 0; i < values.Length; i++)
-                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
+            var bytes = BitConverter.IsLittleEndian ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray() : LittleEndian(values);
             header[name] = new JsonObject
             {
                 ["dtype"] = "F32",
@@ -80,6 +78,14 @@ public static class Safetensors
             foreach (var blob in blobs)
                 stream.Write(blob);
         });
+    }
+
+    static byte[] LittleEndian(float[] values)
+    {
+        var bytes = new byte[values.Length * 4];
+        for (var i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
+        return bytes;
     }
 
     static byte[] ReadHeader(string path, FileStream stream)
@@ -130,6 +136,8 @@ public static class Safetensors
         var bytes = new byte[end - begin];
         stream.Position = dataStart + begin;
         stream.ReadExactly(bytes);
+        if (dtype == "F32" && BitConverter.IsLittleEndian)
+            return tensor(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray()).reshape(shape);
         var values = new float[count];
         for (var i = 0; i < count; i++)
         {
