@@ -13,6 +13,7 @@ public static class StethoscopeCommand
 
     public static RootCommand Create(Terminal terminal) => new("Look and listen inside convolutional networks while they train.")
     {
+        DemoCommand.Create(terminal),
         TrainCommand.Create(terminal),
         ModelsCommand.Create(terminal),
         SummaryCommand.Create(terminal),
@@ -24,6 +25,7 @@ public static class StethoscopeCommand
         CompareCommand.Create(terminal),
         ActivationsCommand.Create(terminal),
         HypercolumnsCommand.Create(terminal),
+        ReportCommand.Create(terminal),
         SonifyCommand.Create(terminal),
         SeedSoundsCommand.Create(terminal),
     };

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Spectre.Console;
 using Stethoscope.Cli.Output;
 using Stethoscope.Data;
@@ -104,22 +103,12 @@ public static class TrainCommand
         using var distributions = settings.DistributionsEvery > 0 ? new DistributionProbe(settings.DistributionsEvery) : null;
         IProbe[] probes = distributions is null ? Trainer.StandardProbes : [.. Trainer.StandardProbes, distributions];
 
-        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
-        Console.CancelKeyPress += onCtrlC;
-        using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; interrupt.Cancel(); });
-        try
-        {
-            var result = settings.Quiet
-                ? new Trainer(model, data, settings.Options, probes, observers).Run(interrupt.Token)
-                : WithProgress(terminal.Out, bar => new Trainer(model, data, settings.Options, probes, [.. observers, new TrainingProgress(terminal.Out, bar)]).Run(interrupt.Token));
-            Report(settings, terminal.Out, folder, result);
-            return result.Status == RunStatus.Interrupted ? Interrupted : 0;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCtrlC;
-        }
+        using var interrupt = new InterruptSignal(cancel);
+        var result = settings.Quiet
+            ? new Trainer(model, data, settings.Options, probes, observers).Run(interrupt.Token)
+            : WithProgress(terminal.Out, bar => new Trainer(model, data, settings.Options, probes, [.. observers, new TrainingProgress(terminal.Out, bar)]).Run(interrupt.Token));
+        Report(settings, terminal.Out, folder, result);
+        return result.Status == RunStatus.Interrupted ? Interrupted : 0;
     }
 
     static SoundRecorder SoundRecorderFor(SoundChoice choice, RunFolder folder, Terminal terminal)
@@ -132,7 +121,8 @@ public static class TrainCommand
         return new SoundRecorder(new SoundSettings(folder.GradientSound, choice.Mapping, choice.LossTrack, tensorBoard, Math.Max(1, choice.WindowSteps)), player);
     }
 
-    static TrainingResult WithProgress(IAnsiConsole console, Func<ProgressTask?, TrainingResult> train)
+    /// <summary>Runs <paramref name="train"/> under a Spectre progress bar when the console is interactive.</summary>
+    public static TrainingResult WithProgress(IAnsiConsole console, Func<ProgressTask?, TrainingResult> train)
     {
         if (!console.Profile.Capabilities.Interactive)
             return train(null);

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Stethoscope.Probes;
+using Stethoscope.Runs;
+using Stethoscope.Sound;
+
+namespace Stethoscope.Report;
+
+/// <summary>
+/// <c>RUN/index.html</c>: one page that works from the file system with nothing fetched from anywhere — the run's
+/// configuration and results, every figure in <c>figures/</c> with alt text, and the gradient sound in an
+/// <c>&lt;audio&gt;</c> element above a gradient-norm chart (drawn in the page from metrics.csv) whose cursor follows
+/// playback, so a sound can be traced to the step that made it; clicking the chart plays from that step.
+/// </summary>
+public static class RunReport
+{
+    public const string FileName = "index.html";
+
+    /// <summary>At most this many steps are drawn; longer runs are thinned evenly (the sound keeps every step).</summary>
+    public const int MaxChartSteps = 2000;
+
+    static readonly (string Pattern, string Caption)[] Captions =
+    [
+        ("curves.png", "Loss (log scale) and accuracy: training batches faint, smoothed solid, test split dashed"),
+        ("gradient-norms.png", "Gradient norm of each layer per step (log scale); red: NaN or infinite norms"),
+        ("distributions.png", "Weight and gradient distributions per layer: min–max, ±1.5σ, ±1σ, ±0.5σ percentile bands and median"),
+        ("update-ratios.png", "Update-to-weight ratio per layer; the grey line is 1e-3"),
+        ("weight-heatmaps.png", "256 sampled weights of each layer over training (blue negative, red positive)"),
+        ("filters-", "Convolution filters as images, each scaled on its own"),
+        ("activations-", "Feature maps of one input, each scaled on its own, the input on the left"),
+        ("erf", "Effective receptive field at the first and the last checkpoint; dashed: the theoretical field"),
+        ("average.png", "Hypercolumns: the average over all features of each pixel"),
+        ("clusters.png", "Hypercolumns: pixels clustered by k-means, over the grey image"),
+    ];
+
+    public static string Write(RunFolder run)
+    {
+        var manifest = RunManifest.Read(run.RunJson);
+        var html = Html(run, manifest);
+        var path = Path.Combine(run.Root, FileName);
+        AtomicFile.WriteAllText(path, html);
+        return path;
+    }
+
+    static string Html(RunFolder run, RunManifest manifest)
+    {
+        var page = new StringBuilder();
+        var title = $"Stethoscope · {manifest.Name}";
+        page.Append($"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{E(title)}</title>
+            <style>{Style}</style></head><body>
+            <h1>{E(manifest.Name)}</h1>
+            <p class="status {E(Lower(manifest.Status))}">{E(Summary(manifest))}</p>
+            """);
+        page.Append(Configuration(manifest));
+        page.Append(SoundSection(run));
+        foreach (var figure in Figures(run))
+            page.Append($"""<figure><img src="{E(figure.Source)}" alt="{E(figure.Caption)}" loading="lazy"><figcaption>{E(figure.Caption)}</figcaption></figure>""").Append('\n');
+        page.Append("<footer>Made by Stethoscope from run.json, metrics.csv and figures/ of this folder.</footer></body></html>\n");
+        return page.ToString();
+    }
+
+    static string Summary(RunManifest m)
+    {
+        var text = $"{Lower(m.Status)} after {m.Steps:N0} steps ({m.EpochsCompleted} epochs)";
+        if (m.Final?.TestAccuracy is { } accuracy && double.IsFinite(accuracy))
+            text += string.Create(CultureInfo.InvariantCulture, $", test accuracy {accuracy:P2}");
+        if (m.FirstNonFiniteStep is { } step)
+            text += $", first NaN/inf at step {step}";
+        return text;
+    }
+
+    static string Configuration(RunManifest m)
+    {
+        var c = m.Config;
+        (string, string)[] rows =
+        [
+            ("model", $"{m.Model.Name} ({m.Model.Parameters:N0} parameters, input {m.Model.InputShape})"),
+            ("data", $"{m.Data.Name}: {m.Data.TrainCount:N0} training, {m.Data.TestCount:N0} test images, {m.Data.Classes} classes"),
+            ("optimizer", string.Create(CultureInfo.InvariantCulture, $"{c.Optimizer}, lr {c.LearningRate}, momentum {c.Momentum}{(c.Nesterov ? " (Nesterov)" : "")}, weight decay {c.WeightDecay}")),
+            ("batch", $"{c.BatchSize}, {(c.Epochs is { } e ? $"{e} epochs" : $"{c.MaxSteps} steps")}"),
+            ("seed, device", $"{m.Seed}, {m.Device}"),
+            ("started", m.Started.ToString("u", CultureInfo.InvariantCulture)),
+            ("versions", $"Stethoscope {m.Versions.Stethoscope}, TorchSharp {m.Versions.TorchSharp}, libtorch {m.Versions.LibTorch}, .NET {m.Versions.DotNet}"),
+        ];
+        return "<table class=\"config\">" + string.Concat(rows.Select(r => $"<tr><th>{E(r.Item1)}</th><td>{E(r.Item2)}</td></tr>")) + "</table>\n";
+    }
+
+    static string SoundSection(RunFolder run)
+    {
+        if (!File.Exists(run.MetricsCsv))
+            return "";
+        var metrics = MetricsCsv.Open(run.MetricsCsv);
+        var columns = metrics.ColumnsStartingWith(GradientNormProbe.Prefix);
+        if (columns.Count == 0)
+            return "";
+        var rows = metrics.Rows().ToArray();
+        var every = Math.Max(1, (rows.Length + MaxChartSteps - 1) / MaxChartSteps);
+        var shown = rows.Where((_, i) => i % every == 0).ToArray();
+        var data = new
+        {
+            steps = shown.Select(r => r.Step),
+            layers = columns.Select(c => c[GradientNormProbe.Prefix.Length..]),
+            norms = columns.Select(c => shown.Select(r => Finite(r.Values[metrics.IndexOf(c)]))),
+            sampleRate = SoundMapping.SampleRate,
+            framesPerStep = columns.Count * SoundMapping.ToneFrames + SoundMapping.GapFrames,
+        };
+        var json = JsonSerializer.Serialize(data).Replace("</", "<\\/", StringComparison.Ordinal);
+        var hasSound = File.Exists(run.GradientSound);
+        var audio = hasSound
+            ? $"""<audio id="sound" controls preload="metadata" src="{E(Relative(run, run.GradientSound))}">Your browser cannot play WAV files.</audio>"""
+            : "<p>No sound was recorded for this run (train with <code>--sonify</code>, or run <code>stethoscope sonify</code> on it).</p>";
+        return $"""
+            <section class="sound"><h2>Gradient sound</h2>
+            <p>Each step is a {SoundMapping.ToneFrames * 1000 / SoundMapping.SampleRate} ms tone per layer then silence; the cursor shows the step you hear. Click the chart to play from a step.</p>
+            {audio}
+            <canvas id="norms" width="1000" height="300" role="img" aria-label="Gradient norm of each layer per step, log scale, with a cursor at the step being played"></canvas>
+            <p id="cursor-step" aria-live="polite"></p>
+            <script type="application/json" id="norm-data">{json}</script>
+            <script>{Script}</script></section>
+
+            """;
+    }
+
+    /// <summary>Every PNG under figures/, in the order of <see cref="Captions"/>, then the rest by name.</summary>
+    static IEnumerable<(string Source, string Caption)> Figures(RunFolder run)
+    {
+        if (!Directory.Exists(run.Figures))
+            return [];
+        return Directory.EnumerateFiles(run.Figures, "*.png", SearchOption.AllDirectories)
+            .Select(path => (Path: path, Rank: Array.FindIndex(Captions, c => Path.GetFileName(path).StartsWith(c.Pattern, StringComparison.Ordinal))))
+            .OrderBy(f => f.Rank < 0 ? int.MaxValue : f.Rank).ThenBy(f => f.Path, StringComparer.Ordinal)
+            .Select(f => (Relative(run, f.Path), f.Rank < 0 ? Path.GetFileNameWithoutExtension(f.Path) : $"{Captions[f.Rank].Caption} ({Path.GetFileName(f.Path)})"));
+    }
+
+    static string Relative(RunFolder run, string path) => Path.GetRelativePath(run.Root, path).Replace('\\', '/');
+
+    static double? Finite(float value) => float.IsFinite(value) ? value : null;
+
+    static string Lower(Training.RunStatus status) => status.ToString().ToLowerInvariant();
+
+    static string E(string text) => WebUtility.HtmlEncode(text);
+
+    const string Style = """
+        body{font:15px/1.5 system-ui,sans-serif;max-width:1060px;margin:1.5em auto;padding:0 1em;color:#222}
+        h1{margin-bottom:.2em}.status{font-size:1.1em}.status.diverged{color:#b00}.status.completed{color:#070}
+        table.config{border-collapse:collapse;margin:1em 0}table.config th{text-align:left;padding:2px 12px 2px 0;color:#555;font-weight:normal}
+        figure{margin:2em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption{color:#555}
+        audio{width:100%}canvas{width:100%;height:auto;border:1px solid #ddd;cursor:crosshair}footer{color:#888;margin:3em 0 1em}
+        """;
+
+    // Draws the norms on a log scale, one colour per layer, and moves a cursor with the audio's current time.
+    const string Script = """
+        (function(){
+        const d=JSON.parse(document.getElementById('norm-data').textContent);
+        const c=document.getElementById('norms'),g=c.getContext('2d'),audio=document.getElementById('sound');
+        const colors=['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf'];
+        const L=50,R=10,T=10,B=30,W=c.width-L-R,H=c.height-T-B;
+        const logs=d.norms.map(s=>s.map(v=>v>0?Math.log10(v):null));
+        const all=logs.flat().filter(v=>v!==null);
+        const lo=all.length?Math.floor(Math.min(...all)):-1,hi=all.length?Math.ceil(Math.max(...all)):1;
+        const first=d.steps[0]||1,last=d.steps[d.steps.length-1]||1;
+        const x=s=>L+(last>first?(s-first)/(last-first):0)*W,y=v=>T+H-(hi>lo?(v-lo)/(hi-lo):.5)*H;
+        function draw(step){
+          g.clearRect(0,0,c.width,c.height);g.fillStyle='#555';g.font='12px sans-serif';
+          for(let e=lo;e<=hi;e++){g.fillText('1e'+e,4,y(e)+4);g.strokeStyle='#eee';g.beginPath();g.moveTo(L,y(e));g.lineTo(L+W,y(e));g.stroke();}
+          g.fillText('step '+first,L,c.height-8);g.fillText('step '+last,L+W-60,c.height-8);
+          logs.forEach((s,i)=>{g.strokeStyle=colors[i%colors.length];g.beginPath();let pen=false;
+            s.forEach((v,j)=>{if(v===null){pen=false;return;}const px=x(d.steps[j]),py=y(v);pen?g.lineTo(px,py):g.moveTo(px,py);pen=true;});g.stroke();
+            g.fillStyle=colors[i%colors.length];g.fillText(d.layers[i],L+W-70,T+14+14*i);});
+          if(step){g.strokeStyle='#000';g.beginPath();g.moveTo(x(step),T);g.lineTo(x(step),T+H);g.stroke();
+            document.getElementById('cursor-step').textContent='step '+step;}
+        }
+        const stepAt=t=>Math.min(last,1+Math.floor(t*d.sampleRate/d.framesPerStep));
+        draw(null);
+        if(audio){audio.addEventListener('timeupdate',()=>draw(stepAt(audio.currentTime)));
+          c.addEventListener('click',e=>{const r=c.getBoundingClientRect(),px=(e.clientX-r.left)*c.width/r.width;
+            const s=Math.round(first+Math.min(1,Math.max(0,(px-L)/W))*(last-first));
+            audio.currentTime=(s-1)*d.framesPerStep/d.sampleRate;audio.play();});}
+        })();
+        """;
+}
