@@ -26,6 +26,7 @@ public static class StethoscopeCommand
         ActivationsCommand.Create(terminal),
         HypercolumnsCommand.Create(terminal),
         ReportCommand.Create(terminal),
+        DashboardCommand.Create(terminal),
         SonifyCommand.Create(terminal),
         SeedSoundsCommand.Create(terminal),
     };

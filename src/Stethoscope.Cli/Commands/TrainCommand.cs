@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Stethoscope.Cli.Output;
+using Stethoscope.Dashboard;
 using Stethoscope.Data;
 using Stethoscope.Imaging;
 using Stethoscope.Models;
@@ -18,7 +19,7 @@ public static class TrainCommand
     public const int Interrupted = 130;
 
     /// <summary>Everything <c>train</c> was asked to do; <paramref name="Sound"/> is null without <c>--sonify</c>.</summary>
-    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null, int DistributionsEvery = DistributionProbe.DefaultEvery);
+    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null, int DistributionsEvery = DistributionProbe.DefaultEvery, DashboardOptions? Dashboard = null);
 
     /// <summary>How <c>--sonify</c> sounds: the mapping, the loss track, the TensorBoard window, live playing.</summary>
     public sealed record SoundChoice(MappingKind Mapping, bool LossTrack, int WindowSteps, bool Play);
@@ -51,13 +52,16 @@ public static class TrainCommand
         var lossTrack = new Option<bool>("--loss-track") { Description = "with --mapping log: a soft tone for the loss after each step" };
         var window = new Option<int>("--sound-window") { Description = "steps per TensorBoard audio summary (0: none)", DefaultValueFactory = _ => 200 };
         var play = new Option<bool>("--play") { Description = "also play the sound live through aplay or paplay (implies --sonify)" };
+        var dashboard = new Option<bool>("--dashboard") { Description = "serve the live dashboard beside training (see --port, --host)" };
+        var dashboardOptions = new DashboardCommand.Options();
         var distributionsEvery = new Option<int>("--distributions-every") { Description = "record weight and gradient distributions and weight samples every N steps (0: never)", DefaultValueFactory = _ => DistributionProbe.DefaultEvery };
 
         var command = new Command("train", "Train a model with probes and record a run folder (metrics, TensorBoard, checkpoints).")
         {
             model, data, optimizer, lr, momentum, nesterov, weightDecay, batchSize, epochs, maxSteps, seed, device,
-            evalEvery, onDivergence, output, runs, quiet, sonify, mapping, lossTrack, window, play, distributionsEvery,
+            evalEvery, onDivergence, output, runs, quiet, sonify, mapping, lossTrack, window, play, distributionsEvery, dashboard,
         };
+        dashboardOptions.AddTo(command);
         command.SetAction(r => StethoscopeCommand.Guard(terminal, () =>
         {
             var options = new TrainingOptions
@@ -78,7 +82,8 @@ public static class TrainCommand
             var sound = r.GetValue(sonify) || r.GetValue(play)
                 ? new SoundChoice(SonifyCommand.Mapping(r.GetValue(mapping)!), r.GetValue(lossTrack), r.GetValue(window), r.GetValue(play))
                 : null;
-            var settings = new Settings(r.GetValue(model)!, r.GetValue(data)!, options, r.GetValue(output), r.GetValue(runs)!, r.GetValue(quiet), sound, r.GetValue(distributionsEvery));
+            var settings = new Settings(r.GetValue(model)!, r.GetValue(data)!, options, r.GetValue(output), r.GetValue(runs)!, r.GetValue(quiet), sound, r.GetValue(distributionsEvery),
+                r.GetValue(dashboard) ? new DashboardOptions(r.GetValue(output) is { } o ? Path.GetDirectoryName(Path.GetFullPath(o))! : r.GetValue(runs)!, r.GetValue(dashboardOptions.Host)!, r.GetValue(dashboardOptions.Port)) : null);
             return Run(settings, terminal);
         }));
         return command;
@@ -98,11 +103,12 @@ public static class TrainCommand
         var folder = settings.Out is null ? RunFolder.CreateUnder(settings.Runs, recipe.Name) : RunFolder.Create(settings.Out);
         using var recorder = new RunRecorder(folder, settings.Data);
         using var sound = settings.Sound is { } choice ? SoundRecorderFor(choice, folder, terminal) : null;
-        using var filters = new FilterImageRecorder(folder.TensorBoardFilters);
+        using var filters = new FilterImageRecorder(folder.TensorBoardFilters, folder.Figures);
         ITrainingObserver[] observers = sound is null ? [recorder, filters] : [recorder, filters, sound];
         using var distributions = settings.DistributionsEvery > 0 ? new DistributionProbe(settings.DistributionsEvery) : null;
         IProbe[] probes = distributions is null ? Trainer.StandardProbes : [.. Trainer.StandardProbes, distributions];
 
+        using var server = settings.Dashboard is { } board ? DashboardCommand.Start(board, terminal) : null;
         using var interrupt = new InterruptSignal(cancel);
         var result = settings.Quiet
             ? new Trainer(model, data, settings.Options, probes, observers).Run(interrupt.Token)

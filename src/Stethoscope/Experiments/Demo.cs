@@ -59,7 +59,7 @@ public static class Demo
         var options = new TrainingOptions { Device = DeviceChoice.Auto };
         using var model = MnistNet.Recipe.Create(new ModelRequest(digits.Train.Shape, digits.Train.Classes), options.Seed);
         using var recorder = new RunRecorder(run, "bundled");
-        using var filters = new FilterImageRecorder(run.TensorBoardFilters);
+        using var filters = new FilterImageRecorder(run.TensorBoardFilters, run.Figures);
         using var sound = new SoundRecorder(new SoundSettings(run.GradientSound, TensorBoardDirectory: run.TensorBoardSound));
         using var distributions = new DistributionProbe();
         return new Trainer(model, digits, options, [.. Trainer.StandardProbes, distributions], [recorder, filters, sound, .. extra]).Run(cancel);

@@ -8,9 +8,10 @@ namespace Stethoscope.Imaging;
 /// <summary>
 /// Writes the first convolution layer's filter grid (each filter scaled on its own) into TensorBoard's images
 /// dashboard as <c>filters/&lt;layer&gt;</c>: at the start, every <c>every</c> steps and at the end, so the slider
-/// shows the filters turning from noise into structure. Its event file lives in <c>tensorboard/filters/</c>.
+/// shows the filters turning from noise into structure. Its event file lives in <c>tensorboard/filters/</c>. With a
+/// figures folder it also keeps <c>filters-&lt;layer&gt;-live.png</c> there up to date, for the live dashboard.
 /// </summary>
-public sealed class FilterImageRecorder(string directory, int every = FilterImageRecorder.DefaultEvery) : ITrainingObserver, IDisposable
+public sealed class FilterImageRecorder(string directory, string? figures = null, int every = FilterImageRecorder.DefaultEvery) : ITrainingObserver, IDisposable
 {
     public const int DefaultEvery = 500;
 
@@ -46,8 +47,14 @@ public sealed class FilterImageRecorder(string directory, int every = FilterImag
             return;
         using var bitmap = FilterGrid.Render(layer.Weight!, FilterScaling.PerFilter);
         using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        events.WriteImage(step, $"filters/{layer.Name}", png.ToArray(), bitmap.Width, bitmap.Height);
+        var bytes = png.ToArray();
+        events.WriteImage(step, $"filters/{layer.Name}", bytes, bitmap.Width, bitmap.Height);
         events.Flush();
+        if (figures is not null)
+        {
+            Directory.CreateDirectory(figures);
+            Runs.AtomicFile.Write(Path.Combine(figures, $"filters-{layer.Name}-live.png"), temporary => File.WriteAllBytes(temporary, bytes));
+        }
         lastWritten = step;
     }
 

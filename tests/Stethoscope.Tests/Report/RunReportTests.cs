@@ -33,7 +33,7 @@ public class RunReportTests
         var html = File.ReadAllText(Path.Combine(run.Root, "index.html"));
         AssertSelfContained(run, html);
         Assert.Contains("<audio id=\"sound\" controls preload=\"metadata\" src=\"sound/gradient-norms.wav\">", html);
-        Assert.Equal(5, Regex.Matches(html, "<img ").Count);
+        Assert.Equal(6, Regex.Matches(html, "<img ").Count); // plot's five and the live filter grid
         var json = Regex.Match(html, "<script type=\"application/json\" id=\"norm-data\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
         var data = JsonDocument.Parse(json).RootElement;
         Assert.Equal([1, 2, 3, 4, 5], data.GetProperty("steps").EnumerateArray().Select(s => s.GetInt32()));
@@ -64,7 +64,7 @@ public class RunReportTests
         Assert.Equal(Stethoscope.Training.RunStatus.Completed, RunManifest.Read(run.RunJson).Status);
         Assert.True(new FileInfo(run.GradientSound).Length > 1_000_000);
         string[] figures = ["curves.png", "gradient-norms.png", "distributions.png", "update-ratios.png", "weight-heatmaps.png", "filters-conv1.png",
-            "filters-conv1-gradients.png", "activations-conv1-sample0.png", "activations-conv2-sample0.png", "erf.png", "hypercolumns/average.png", "hypercolumns/clusters.png"];
+            "filters-conv1-gradients.png", "filters-conv1-live.png", "activations-conv1-sample0.png", "activations-conv2-sample0.png", "erf.png", "hypercolumns/average.png", "hypercolumns/clusters.png"];
         foreach (var figure in figures)
             Assert.True(File.Exists(Path.Combine(run.Figures, figure)), figure);
         var html = File.ReadAllText(Path.Combine(run.Root, "index.html"));

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Spectre.Console;
+using Stethoscope.Cli.Output;
+using Stethoscope.Dashboard;
+
+namespace Stethoscope.Cli.Commands;
+
+/// <summary><c>stethoscope dashboard [--runs runs/] [--port 5117] [--host 127.0.0.1]</c>: the live page, until Ctrl-C.</summary>
+public static class DashboardCommand
+{
+    /// <summary>The options <c>dashboard</c> and <c>train --dashboard</c> share.</summary>
+    public sealed class Options
+    {
+        public Option<int> Port { get; } = new("--port") { Description = "port to serve on (0: any free one)", DefaultValueFactory = _ => 5117 };
+
+        public Option<string> Host { get; } = new("--host") { Description = "address to bind; anything but 127.0.0.1 exposes your runs to the network", DefaultValueFactory = _ => DashboardOptions.Loopback };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Port);
+            command.Options.Add(Host);
+        }
+    }
+
+    public static Command Create(Terminal terminal)
+    {
+        var runs = new Option<string>("--runs") { Description = "folder that holds run folders", DefaultValueFactory = _ => "runs" };
+        var connections = new Option<int>("--max-connections") { Description = "live streams served at once", DefaultValueFactory = _ => 16 };
+        var options = new Options();
+        var command = new Command("dashboard", "Serve the live dashboard: runs, curves and gradient norms as they train, and their sound in the browser.") { runs, connections };
+        options.AddTo(command);
+        command.SetAction(r => StethoscopeCommand.Guard(terminal, () =>
+        {
+            var settings = new DashboardOptions(r.GetValue(runs)!, r.GetValue(options.Host)!, r.GetValue(options.Port), r.GetValue(connections));
+            using var interrupt = new InterruptSignal();
+            using var server = Start(settings, terminal);
+            try
+            {
+                server.WaitForShutdownAsync(interrupt.Token).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C: stop serving.
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Starts the server, warning when it is reachable from other machines, and prints its address.</summary>
+    public static DashboardServer Start(DashboardOptions settings, Terminal terminal)
+    {
+        if (!settings.IsLoopback)
+            terminal.Error.MarkupLineInterpolated($"[yellow]warning:[/] --host {settings.Host}: the dashboard and every file of your runs can be read from other machines");
+        var server = DashboardServer.StartAsync(settings).GetAwaiter().GetResult();
+        terminal.Out.MarkupLineInterpolated($"dashboard: {server.Address} (runs from {Path.GetFullPath(settings.Runs)})");
+        return server;
+    }
+}
