@@ -3,8 +3,9 @@ using Stethoscope.Runs;
 
 namespace Stethoscope.Dashboard;
 
-/// <summary>One batch of a run's progress for the page: new metrics rows since the last batch, and the run's status.</summary>
-public sealed record RunUpdate(string Status, long Steps, IReadOnlyList<string>? Columns, IReadOnlyList<double?[]> Rows, bool Ended);
+/// <summary>One batch of a run's progress for the page: new metrics rows since the last batch, the run's status, and
+/// the newest filter grid (a path inside the run with a version suffix, or null while there is none).</summary>
+public sealed record RunUpdate(string Status, long Steps, IReadOnlyList<string>? Columns, IReadOnlyList<double?[]> Rows, bool Ended, string? Filters);
 
 /// <summary>
 /// Follows a run folder that may be being written: polls metrics.csv (whose half-written last line the reader skips)
@@ -26,7 +27,7 @@ public sealed class RunStream(RunFolder run, TimeSpan interval)
             if (rows.Count > 0 || first || ended)
             {
                 sent = rows.Count > 0 ? (long)rows[^1][0]! : sent;
-                yield return new RunUpdate(status, sent, first ? columns : null, rows, ended);
+                yield return new RunUpdate(status, sent, first ? columns : null, rows, ended, FilterGrid());
                 first = false;
             }
             if (ended)
@@ -34,6 +35,16 @@ public sealed class RunStream(RunFolder run, TimeSpan interval)
             if (rows.Count < MaxRowsPerUpdate)
                 await Task.Delay(interval, cancel).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+    }
+
+    /// <summary>The grid the training keeps up to date, or the one drawn after training.</summary>
+    string? FilterGrid()
+    {
+        if (!Directory.Exists(run.Figures))
+            return null;
+        var file = Directory.EnumerateFiles(run.Figures, "filters-*-live.png").Order(StringComparer.Ordinal).FirstOrDefault()
+            ?? Directory.EnumerateFiles(run.Figures, "filters-*.png").Where(f => !f.Contains("-gradients", StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault();
+        return file is null ? null : $"figures/{Path.GetFileName(file)}?v={File.GetLastWriteTimeUtc(file).Ticks}";
     }
 
     string Status()

@@ -30,6 +30,7 @@
   function follow(name) {
     if (source) source.close();
     current = name; columns = []; rows = []; pending = []; ended = false;
+    $('filters').hidden = true; $('filters').removeAttribute('src'); $('no-filters').hidden = false;
     $('title').textContent = name;
     $('report').href = '/runs/' + encodeURIComponent(name) + '/index.html';
     $('report').hidden = false;
@@ -51,20 +52,15 @@
       (accuracy >= 0 && last[accuracy] !== null ? ' · batch accuracy ' + (100 * last[accuracy]).toFixed(1) + '%' : '');
     if (ended && source) source.close();
     draw();
-    refreshFilters();
+    showFilters(update.filters);
   }
 
-  // The grid the training keeps up to date, or for older runs the one drawn after training.
-  function refreshFilters() {
-    if (!current) return;
-    const image = $('filters'), base = '/runs/' + encodeURIComponent(current) + '/figures/';
-    const show = name => new Promise((resolve, reject) => {
-      const probe = new Image();
-      probe.onload = () => { image.src = probe.src; image.hidden = false; $('no-filters').hidden = true; resolve(); };
-      probe.onerror = reject;
-      probe.src = base + name + '?step=' + $('step').textContent;
-    });
-    show('filters-conv1-live.png').catch(() => show('filters-conv1.png')).catch(() => {});
+  // The server names the newest filter grid (it changes as training writes it).
+  function showFilters(path) {
+    if (!path || !current) return;
+    const image = $('filters'), source = '/runs/' + encodeURIComponent(current) + '/' + path;
+    if (image.getAttribute('src') === source) return;
+    image.src = source; image.hidden = false; $('no-filters').hidden = true;
   }
 
   const normColumns = () => columns.map((c, i) => [c, i]).filter(([c]) => c.startsWith('grad_norm/'));
