@@ -105,3 +105,18 @@ public class DashboardServerTests
         Assert.Contains("is not an IP address", Assert.Throws<StethoscopeException>(() => DashboardCommand.Start(new DashboardOptions(temp.Path, "example.org", Port: 0), new Terminal(output, error))).Message);
     }
 }
+
+public class TrainWithDashboardTests
+{
+    [Fact]
+    public void Train_serves_the_dashboard_beside_training_and_stops_it_after()
+    {
+        using var temp = new TempDirectory();
+        var (code, output, error) = Cli.CliInvocation.Invoke("train", "--data", "synthetic:32", "--max-steps", "2", "--device", "cpu", "--quiet", "--dashboard", "--port", "0", "--out", temp["run"]);
+        Assert.Equal((0, ""), (code, error));
+        Assert.Matches($@"^dashboard: http://127\.0\.0\.1:\d+/ \(runs from {System.Text.RegularExpressions.Regex.Escape(temp.Path)}\)", output);
+        var address = output.Split(' ')[1];
+        using var client = new HttpClient();
+        Assert.ThrowsAny<HttpRequestException>(() => client.GetAsync(address).GetAwaiter().GetResult());
+    }
+}
