@@ -49,9 +49,8 @@ public static class ActivationsCommand
         var maps = FeatureMaps.Of(model, input, layer, device);
         var shown = normalization.Undo(input.unsqueeze(0))[0];
         var title = $"{checkpoint.Manifest.Name}: {layer} for {name} ({input.shape[2]}x{input.shape[1]} px): {maps.shape[0]} maps of {maps.shape[2]}x{maps.shape[1]}, each scaled on its own";
-        using var bitmap = FeatureMapGrid.Render(shown, maps, title);
         var output = settings.Out ?? Path.Combine(checkpoint.Run.Figures, $"activations-{layer}-{name}.png");
-        PlotSheet.SavePng(bitmap, output);
+        FeatureMapGrid.SavePng(shown, maps, title, output);
         terminal.Out.MarkupLineInterpolated($"{Path.GetFullPath(output)}");
         return 0;
     }

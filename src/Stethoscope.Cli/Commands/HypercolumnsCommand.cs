@@ -73,13 +73,7 @@ public static class HypercolumnsCommand
         var points = hypercolumns.to(device).view(features, -1).t();
         var clustering = KMeans.Fit(points, new KMeansSettings(settings.Clusters, settings.Restarts, Seed: settings.Seed));
         var kmeans = clock.Elapsed;
-        Directory.CreateDirectory(folder);
-        using (var average = HypercolumnFigures.Average(hypercolumns))
-        using (var large = HypercolumnFigures.Enlarged(average))
-            PlotSheet.SavePng(large, Path.Combine(folder, "average.png"));
-        using (var clusters = HypercolumnFigures.Clusters(shown, clustering.Labels))
-        using (var large = HypercolumnFigures.Enlarged(clusters))
-            PlotSheet.SavePng(large, Path.Combine(folder, "clusters.png"));
+        HypercolumnFigures.SavePngs(folder, hypercolumns, shown, clustering, string.Join(", ", settings.Layers));
         if (settings.Save)
             Safetensors.Write(Path.Combine(folder, "hypercolumns.safetensors"), new Dictionary<string, Tensor> { ["hypercolumns"] = hypercolumns });
         var sizes = Enumerable.Range(0, settings.Clusters).Select(c => clustering.Labels.Count(l => l == c)).ToArray();

@@ -34,25 +34,28 @@ public static class Demo
         var run = RunFolder.Create(folder);
         progress?.Invoke("training the seed network with every probe and its sound");
         var training = Train(run, digits, observers ?? [], cancel);
-        var figures = new List<string>();
         progress?.Invoke("drawing the training figures");
-        figures.AddRange(TrainingFigures.Render(run));
+        TrainingFigures.Render(run);
         if (training.Status is RunStatus.Interrupted or RunStatus.Failed)
-            return new DemoResult(run, training, figures, RunReport.Write(run));
+            return new DemoResult(run, training, AllFigures(run), RunReport.Write(run));
         var checkpoint = RunCheckpoint.Open(run.Root);
         using var model = checkpoint.Load();
         model.to(device);
         progress?.Invoke("drawing filters, gradients and feature maps");
-        figures.AddRange(Filters(run, model, digits, device));
-        figures.AddRange(FeatureMapFigures(run, model, digits, device));
+        DrawFilters(run, model, digits, device);
+        DrawFeatureMaps(run, model, digits, device);
         progress?.Invoke("measuring the effective receptive field at the start and the end");
         var erf = ErfComparison.Measure(run, new ErfSettings(Samples: 64), ErfInputKind.Data, device);
-        figures.Add(Save(Path.Combine(run.Figures, "erf.png"), path => ErfFigure.SavePng([new ErfPanel("initial", erf.Initial), new ErfPanel("final", erf.Final)], path)));
+        ErfFigure.SavePng([new ErfPanel("initial", erf.Initial), new ErfPanel("final", erf.Final)], Path.Combine(run.Figures, "erf.png"));
         progress?.Invoke("clustering the hypercolumns of a test digit");
-        figures.AddRange(HypercolumnClusters(run, model, digits, device));
+        DrawHypercolumnClusters(run, model, digits, device);
         progress?.Invoke("writing the report");
-        return new DemoResult(run, training, figures, RunReport.Write(run));
+        return new DemoResult(run, training, AllFigures(run), RunReport.Write(run));
     }
+
+    /// <summary>Every PNG the run's figures folder holds, the live filter grid the training kept included.</summary>
+    static IReadOnlyList<string> AllFigures(RunFolder run) =>
+        [.. Directory.EnumerateFiles(run.Figures, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
 
     static TrainingResult Train(RunFolder run, DatasetSplit digits, IReadOnlyList<ITrainingObserver> extra, CancellationToken cancel)
     {
@@ -65,15 +68,15 @@ public static class Demo
         return new Trainer(model, digits, options, [.. Trainer.StandardProbes, distributions], [recorder, filters, sound, .. extra]).Run(cancel);
     }
 
-    static IEnumerable<string> Filters(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
+    static void DrawFilters(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
     {
         var conv1 = model.FindLayer("conv1").Weight!;
-        yield return Save(Path.Combine(run.Figures, "filters-conv1.png"), path => FilterGrid.SavePng(conv1, FilterScaling.PerFilter, path, "conv1 filters after training, each scaled on its own"));
+        FilterGrid.SavePng(conv1, FilterScaling.PerFilter, Path.Combine(run.Figures, "filters-conv1.png"), "conv1 filters after training, each scaled on its own");
         var images = BatchGradients.Compute(model, digits.Train, 64, device);
-        yield return Save(Path.Combine(run.Figures, "filters-conv1-gradients.png"), path => FilterGrid.SavePng(conv1.grad!, FilterScaling.PerFilter, path, $"conv1 weight gradients on {images} training digits"));
+        FilterGrid.SavePng(conv1.grad!, FilterScaling.PerFilter, Path.Combine(run.Figures, "filters-conv1-gradients.png"), $"conv1 weight gradients on {images} training digits");
     }
 
-    static IEnumerable<string> FeatureMapFigures(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
+    static void DrawFeatureMaps(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
     {
         using var scope = NewDisposeScope();
         var digit = digits.Test.Images[TestDigit];
@@ -81,30 +84,18 @@ public static class Demo
         foreach (var layer in new[] { "conv1", "conv2" })
         {
             var maps = FeatureMaps.Of(model, digit, layer, device);
-            var path = Path.Combine(run.Figures, $"activations-{layer}-sample{TestDigit}.png");
-            using var bitmap = FeatureMapGrid.Render(shown, maps, $"{layer} for test digit {TestDigit}: {maps.shape[0]} maps, each scaled on its own");
-            yield return Save(path, p => PlotSheet.SavePng(bitmap, p));
+            FeatureMapGrid.SavePng(shown, maps, $"{layer} for test digit {TestDigit}: {maps.shape[0]} maps, each scaled on its own",
+                Path.Combine(run.Figures, $"activations-{layer}-sample{TestDigit}.png"));
         }
     }
 
-    static IEnumerable<string> HypercolumnClusters(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
+    static void DrawHypercolumnClusters(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
     {
         using var scope = NewDisposeScope();
         var digit = digits.Test.Images[TestDigit];
         var columns = Hypercolumns.Extract(model, digit, ["conv1", "conv2"], device);
         var clustering = KMeans.Fit(columns.view(columns.shape[0], -1).t(), new KMeansSettings(Clusters: 3));
-        var folder = Path.Combine(run.Figures, "hypercolumns");
-        using (var average = HypercolumnFigures.Average(columns))
-        using (var large = HypercolumnFigures.Enlarged(average))
-            yield return Save(Path.Combine(folder, "average.png"), p => PlotSheet.SavePng(large, p));
-        using var clusters = HypercolumnFigures.Clusters(digits.Test.Normalization.Undo(digit.unsqueeze(0))[0], clustering.Labels);
-        using var enlarged = HypercolumnFigures.Enlarged(clusters);
-        yield return Save(Path.Combine(folder, "clusters.png"), p => PlotSheet.SavePng(enlarged, p));
-    }
-
-    static string Save(string path, Action<string> write)
-    {
-        write(path);
-        return path;
+        var shown = digits.Test.Normalization.Undo(digit.unsqueeze(0))[0];
+        HypercolumnFigures.SavePngs(Path.Combine(run.Figures, "hypercolumns"), columns, shown, clustering, "conv1, conv2");
     }
 }

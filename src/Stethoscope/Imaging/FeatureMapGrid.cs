@@ -35,6 +35,12 @@ public static class FeatureMapGrid
         return sheet;
     }
 
+    public static void SavePng(Tensor input, Tensor maps, string title, string path)
+    {
+        using var bitmap = Render(input, maps, title);
+        PlotSheet.SavePng(bitmap, path);
+    }
+
     static SKBitmap InputBitmap(Tensor input)
     {
         int channels = (int)input.shape[0], height = (int)input.shape[1], width = (int)input.shape[2];

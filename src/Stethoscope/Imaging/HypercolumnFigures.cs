@@ -1,4 +1,5 @@
 using SkiaSharp;
+using Stethoscope.Analysis;
 using static TorchSharp.torch;
 
 namespace Stethoscope.Imaging;
@@ -41,14 +42,29 @@ public static class HypercolumnFigures
         return bitmap;
     }
 
-    /// <summary>A small bitmap enlarged by a whole factor to at least <paramref name="size"/> pixels on its longer side.</summary>
-    public static SKBitmap Enlarged(SKBitmap bitmap, int size = 448)
+    public const string AverageName = "average.png";
+    public const string ClustersName = "clusters.png";
+
+    /// <summary>Writes <see cref="AverageName"/> and <see cref="ClustersName"/> into <paramref name="folder"/>, each
+    /// enlarged to about 448 px and titled with what it shows; returns both paths.</summary>
+    public static IReadOnlyList<string> SavePngs(string folder, Tensor hypercolumns, Tensor shownImage, KMeansResult clustering, string layers)
     {
-        var scale = Math.Max(1, size / Math.Max(bitmap.Width, bitmap.Height));
-        var enlarged = new SKBitmap(bitmap.Width * scale, bitmap.Height * scale);
-        using var canvas = new SKCanvas(enlarged);
-        using var paint = new SKPaint { IsAntialias = false };
-        canvas.DrawBitmap(bitmap, new SKRect(0, 0, enlarged.Width, enlarged.Height), paint);
-        return enlarged;
+        var clusters = clustering.Centroids.GetLength(0);
+        var features = hypercolumns.shape[0];
+        var average = Path.Combine(folder, AverageName);
+        var clustered = Path.Combine(folder, ClustersName);
+        using (var bitmap = Average(hypercolumns))
+            SaveTitled(bitmap, $"mean of {features} features ({layers}) per pixel", average);
+        using (var bitmap = Clusters(shownImage, clustering.Labels))
+            SaveTitled(bitmap, $"k-means, {clusters} clusters of the pixels' {features}-feature hypercolumns", clustered);
+        return [average, clustered];
+    }
+
+    /// <summary>The bitmap enlarged by a whole factor to about 448 px, with its title above.</summary>
+    static void SaveTitled(SKBitmap bitmap, string title, string path)
+    {
+        var scale = Math.Max(1, 448 / Math.Max(bitmap.Width, bitmap.Height));
+        using var sheet = new TileGrid(1, scale) { Title = title }.Render([new Tile(bitmap)]);
+        PlotSheet.SavePng(sheet, path);
     }
 }
