@@ -112,7 +112,7 @@ namespace Stethoscope.Bench
 
         public TimeSpan Elapsed => watch.Elapsed;
 
-        public void OnTrainingStart(TrainingStart start) => last = start.PlannedSteps;
+        public void OnTrainingStart(TrainingStart start) => last = start.PlannedSteps ?? 0;
 
         public void OnStep(StepRecord step)
         {

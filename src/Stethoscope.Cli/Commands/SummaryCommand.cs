@@ -28,15 +28,15 @@ public static class SummaryCommand
     {
         using var scope = NewDisposeScope();
         using var model = recipe.Create(request, seed: 0);
-        var summary = ModelSummary.Of(model);
-        var fields = ReceptiveFieldTable.Of(model);
+        var summary = ModelSummary.Of(ModelTrace.Of(model, request.Input));
+        var fields = ReceptiveFieldTable.Of(model).ToDictionary(f => f.Layer);
         var table = new Table().AddColumns("layer", "kind", "output shape", "receptive field", "parameters");
         table.Columns[3].RightAligned();
         table.Columns[4].RightAligned();
         for (var i = 0; i < summary.Layers.Count; i++)
         {
             var layer = summary.Layers[i];
-            table.AddRow(layer.Name, layer.Kind, layer.Shape, RfCommand.SizeText(fields[i]), layer.Parameters.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow(layer.Name, layer.Kind, layer.Shape, fields.TryGetValue(layer.Name, out var field) ? RfCommand.SizeText(field) : "-", layer.Parameters.ToString("N0", CultureInfo.InvariantCulture));
         }
         table.Caption($"{summary.Name}, input {summary.InputShape}: {summary.Parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters");
         terminal.Out.Write(table);

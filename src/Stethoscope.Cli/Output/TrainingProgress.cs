@@ -17,8 +17,8 @@ public sealed class TrainingProgress(IAnsiConsole console, ProgressTask? bar) : 
 
     public void OnTrainingStart(TrainingStart start)
     {
-        if (bar is not null)
-            bar.MaxValue = start.PlannedSteps;
+        if (bar is not null && start.PlannedSteps is { } planned)
+            bar.MaxValue = planned;
         clock.Start();
         sinceRefresh.Start();
     }

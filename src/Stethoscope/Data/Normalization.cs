@@ -8,11 +8,14 @@ public sealed record Normalization(float[] Mean, float[] Std)
     /// <summary>The constants of the seed (and of PyTorch's MNIST example).</summary>
     public static Normalization Mnist { get; } = new([0.1307f], [0.3081f]);
 
-    /// <summary>The usual CIFAR-10 training-set statistics.</summary>
     /// <summary>torchvision's ImageNet statistics, which its pretrained VGG-16 expects.</summary>
     public static Normalization ImageNet { get; } = new([0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
 
+    /// <summary>The usual CIFAR-10 training-set statistics.</summary>
     public static Normalization Cifar10 { get; } = new([0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]);
+
+    /// <summary>No normalisation (mean 0, std 1 per channel): what a user's loop that did not say is recorded as.</summary>
+    public static Normalization Identity(int channels) => new([.. Enumerable.Repeat(0f, channels)], [.. Enumerable.Repeat(1f, channels)]);
 
     /// <summary>The statistics of a set of images in [0, 1], shaped (N, C, H, W).</summary>
     public static Normalization Measure(Tensor unitImages)

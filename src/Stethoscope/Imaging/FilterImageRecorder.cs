@@ -16,12 +16,12 @@ public sealed class FilterImageRecorder(string directory, string? figures = null
     public const int DefaultEvery = 500;
 
     EventFileWriter? events;
-    Layer? layer;
+    TracedLayer? layer;
     long lastWritten = -1;
 
     public void OnTrainingStart(TrainingStart start)
     {
-        layer = start.Model.WeightedLayers.FirstOrDefault(l => l.Weight!.dim() == 4);
+        layer = start.Layers.Weighted.FirstOrDefault(l => l.Weight!.dim() == 4);
         if (layer is null)
             return;
         events = new EventFileWriter(directory);
@@ -48,12 +48,12 @@ public sealed class FilterImageRecorder(string directory, string? figures = null
         using var bitmap = FilterGrid.Render(layer.Weight!, FilterScaling.PerFilter);
         using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         var bytes = png.ToArray();
-        events.WriteImage(step, $"filters/{layer.Name}", bytes, bitmap.Width, bitmap.Height);
+        events.WriteImage(step, $"filters/{layer.Path}", bytes, bitmap.Width, bitmap.Height);
         events.Flush();
         if (figures is not null)
         {
             Directory.CreateDirectory(figures);
-            Runs.AtomicFile.Write(Path.Combine(figures, $"filters-{layer.Name}-live.png"), temporary => File.WriteAllBytes(temporary, bytes));
+            Runs.AtomicFile.Write(Path.Combine(figures, $"filters-{layer.Path}-live.png"), temporary => File.WriteAllBytes(temporary, bytes));
         }
         lastWritten = step;
     }

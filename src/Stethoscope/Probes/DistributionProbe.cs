@@ -1,5 +1,4 @@
 using System.Globalization;
-using Stethoscope.Models;
 using static TorchSharp.torch;
 
 namespace Stethoscope.Probes;
@@ -41,23 +40,24 @@ public sealed class DistributionProbe(int every = DistributionProbe.DefaultEvery
     {
         using var noGrad = no_grad();
         var sampled = IsSampled(step.Step);
-        foreach (var layer in step.Model.WeightedLayers)
+        foreach (var layer in step.Layers)
         {
             var weight = layer.Weight!;
+            var path = layer.Path;
             if (sampled)
             {
-                Describe(readings, TensorKind.Weight, layer.Name, weight);
-                if (previous.Remove(layer.Name, out var before))
+                Describe(readings, TensorKind.Weight, path, weight);
+                if (previous.Remove(path, out var before))
                 {
-                    readings.Add(Name(TensorKind.Weight, layer.Name, "update_ratio"), (weight - before).norm() / weight.norm().clamp_min(1e-30));
+                    readings.Add(Name(TensorKind.Weight, path, "update_ratio"), (weight - before).norm() / weight.norm().clamp_min(1e-30));
                     before.Dispose();
                 }
-                readings.AddSeries(Name(TensorKind.Weight, layer.Name, "sample"), Sample(weight));
+                readings.AddSeries(Name(TensorKind.Weight, path, "sample"), Sample(weight));
                 if (weight.grad is { } grad)
-                    Describe(readings, TensorKind.Gradient, layer.Name, grad);
+                    Describe(readings, TensorKind.Gradient, path, grad);
             }
             if (IsSampled(step.Step + 1) && step.Step + 1 > 1)
-                Keep(layer.Name, weight);
+                Keep(path, weight);
         }
     }
 

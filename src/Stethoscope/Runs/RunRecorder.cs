@@ -1,3 +1,4 @@
+using Stethoscope.Data;
 using System.Diagnostics;
 using System.Globalization;
 using Stethoscope.Models;
@@ -20,13 +21,14 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
 
     readonly Stopwatch sinceFlush = Stopwatch.StartNew();
     RunManifest? manifest;
-    LayerStack? model;
+    TorchSharp.torch.nn.Module? model;
     StreamWriter? metrics;
     StreamWriter? evaluations;
     EventFileWriter? events;
     DistributionLog? distributions;
     string[] layers = [];
     string[] columns = [];
+    readonly HashSet<string> knownColumns = [];
 
     public RunFolder Folder => folder;
 
@@ -35,14 +37,14 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         model = start.Model;
         var options = start.Options;
         var config = new RunConfig(
-            model.GetName(), dataSpec, options.Optimizer.ToString().ToLowerInvariant(), options.LearningRate, options.Momentum,
+            start.Layers.Name, dataSpec, options.Optimizer.ToString().ToLowerInvariant(), options.LearningRate, options.Momentum,
             options.Nesterov, options.WeightDecay, options.BatchSize, options.Epochs, options.MaxSteps, options.EvalEvery,
             options.OnDivergence.ToString().ToLowerInvariant(), options.Device.ToString().ToLowerInvariant());
-        var train = start.Data.Train;
-        var data = new DataSummary(train.Name, train.Count, start.Data.Test.Count, train.Shape.ToString(), train.Classes, train.Normalization);
+        var d = start.Data;
+        var data = new DataSummary(d.Name, d.TrainCount, d.TestCount, d.Shape.ToString(), d.Classes, d.Normalization ?? Normalization.Identity(Math.Max(1, d.Shape.Channels)));
         manifest = new RunManifest(
             Path.GetFileName(folder.Root), RunStatus.Running, start.StartedAt, null, options.Seed, start.Device.ToString(),
-            config, ModelSummary.Of(model), data, VersionInfo.Current);
+            config, ModelSummary.Of(start.Layers), data, VersionInfo.Current);
         manifest.Write(folder.RunJson);
         SaveCheckpoint(folder.InitialCheckpoint);
         metrics = new StreamWriter(folder.MetricsCsv);
@@ -50,24 +52,47 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         evaluations.WriteLine("step,epoch,test_loss,test_accuracy");
         events = new EventFileWriter(folder.TensorBoard);
         distributions = new DistributionLog(folder, events);
-        layers = [.. model.WeightedLayers.Select(l => l.Name)];
+        layers = [.. start.Layers.Weighted.Select(l => l.Path)];
     }
 
     public void OnStep(StepRecord step)
     {
         if (metrics is null || events is null)
             return;
-        if (columns.Length == 0)
-        {
-            columns = [.. LeadingColumns, .. step.Names.Where(n => !LeadingColumns.Contains(n) && !IsDistribution(n))];
-            metrics.WriteLine(string.Join(",", ["step", "epoch", .. columns[..2], "lr", .. columns[2..]]));
-        }
+        if (columns.Length == 0 || step.Names.Any(n => !IsDistribution(n) && !knownColumns.Contains(n)))
+            GrowColumns(step);
         var cells = columns.Select(c => Format(step[c])).ToArray();
         metrics.WriteLine(string.Join(",", [Format(step.Step), Format(step.Epoch), .. cells[..2], Format(step.LearningRate), .. cells[2..]]));
         events.WriteScalars(step.Step, ScalarTags(step));
         distributions?.Write(step, layers);
         if (sinceFlush.Elapsed >= FlushInterval)
             Flush();
+    }
+
+    /// <summary>
+    /// A reading that first appears after step 1 (a probe sampled every N steps) gets its column: the file is
+    /// rewritten once with the wider header and empty cells in the earlier rows, so no reading is ever dropped.
+    /// </summary>
+    void GrowColumns(StepRecord step)
+    {
+        var added = step.Names.Where(n => !IsDistribution(n) && !LeadingColumns.Contains(n) && !knownColumns.Contains(n));
+        var grown = columns.Length == 0 ? [.. LeadingColumns, .. added] : columns.Concat(added).ToArray();
+        var header = string.Join(",", ["step", "epoch", .. grown[..2], "lr", .. grown[2..]]);
+        if (columns.Length == 0)
+            metrics!.WriteLine(header);
+        else
+            RewriteWithHeader(header, grown.Length - columns.Length);
+        columns = grown;
+        knownColumns.UnionWith(grown);
+    }
+
+    void RewriteWithHeader(string header, int addedCells)
+    {
+        metrics!.Dispose();
+        var padding = new string(',', addedCells);
+        var rows = File.ReadLines(folder.MetricsCsv).Skip(1).Select(line => line + padding);
+        AtomicFile.Write(folder.MetricsCsv, temporary => File.WriteAllLines(temporary, rows.Prepend(header)));
+        metrics = new StreamWriter(folder.MetricsCsv, append: true);
     }
 
     public void OnEvaluation(EvaluationRecord evaluation)

@@ -41,7 +41,7 @@ public sealed class SoundRecorder(SoundSettings settings, LivePlayer? player = n
 
     public void OnTrainingStart(TrainingStart start)
     {
-        normNames = [.. start.Model.WeightedLayers.Select(l => GradientNormProbe.Prefix + l.Name)];
+        normNames = [.. start.Layers.Weighted.Select(l => GradientNormProbe.Prefix + l.Path)];
         norms = new float[normNames.Length];
         mapping = SoundMapping.Create(settings.Mapping, normNames.Length, settings.LossTrack);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.WavPath))!);

@@ -1,5 +1,6 @@
 using Stethoscope.Data;
 using Stethoscope.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Stethoscope.Training;
@@ -29,15 +30,27 @@ public sealed record StepRecord(long Step, int Epoch, double LearningRate, IRead
 /// <summary>One evaluation on the test split. Accuracy is null for models that do not classify.</summary>
 public sealed record EvaluationRecord(long Step, int Epoch, double Loss, double? Accuracy);
 
-/// <summary>What observers learn when training starts.</summary>
+/// <summary>
+/// What observers learn when training starts: the model and its traced layers, the settings (as the trainer was
+/// given them, or as <see cref="TrainingWatcher"/> read them off a user's optimizer), the data, and how many steps
+/// are planned (null when a user's own loop does not say).
+/// </summary>
 public sealed record TrainingStart(
-    LayerStack Model,
+    nn.Module Model,
+    ModelTrace Layers,
     TrainingOptions Options,
-    DatasetSplit Data,
+    DataDescription Data,
     Device Device,
-    long PlannedSteps,
-    long BatchesPerEpoch,
+    long? PlannedSteps,
+    long? BatchesPerEpoch,
     DateTimeOffset StartedAt);
+
+/// <summary>The data a run trains on, as far as it is known: a user's loop may give only a name and the input shape.</summary>
+public sealed record DataDescription(string Name, int TrainCount, int TestCount, InputShape Shape, int Classes, Normalization? Normalization)
+{
+    public static DataDescription Of(DatasetSplit data) =>
+        new(data.Train.Name, data.Train.Count, data.Test.Count, data.Train.Shape, data.Train.Classes, data.Train.Normalization);
+}
 
 /// <summary>How training ended, with the last numbers seen.</summary>
 public sealed record TrainingResult(

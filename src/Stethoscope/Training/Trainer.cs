@@ -7,24 +7,29 @@ using static TorchSharp.torch;
 namespace Stethoscope.Training;
 
 /// <summary>
-/// Trains a <see cref="LayerStack"/> on a <see cref="DatasetSplit"/>. Each step runs in its own dispose scope:
-/// forward, loss, backward, then every <see cref="IProbe"/> measures on the device, the readings come to the host
-/// with one synchronisation, the optimizer steps, and the <see cref="ITrainingObserver"/>s receive the numbers.
-/// A NaN or infinite reading ends the run as <see cref="RunStatus.Diverged"/> (or is recorded and passed over with
-/// <see cref="DivergencePolicy.Continue"/>); cancellation ends it as <see cref="RunStatus.Interrupted"/> between steps.
+/// Trains any <c>nn.Module&lt;Tensor, Tensor&gt;</c> on a <see cref="DatasetSplit"/>: a client of
+/// <see cref="TrainingWatcher"/>, exactly as a user's own loop would be. Each step runs in its own dispose scope:
+/// forward, loss, backward, the watcher (probes measured on the device, one host synchronisation, observers), then
+/// the optimizer and the learning-rate schedule. A NaN or infinite reading ends the run as
+/// <see cref="RunStatus.Diverged"/> (or is recorded and passed over with <see cref="DivergencePolicy.Continue"/>);
+/// cancellation ends it as <see cref="RunStatus.Interrupted"/> between steps. The loss follows the model's
+/// <see cref="Objective"/>: a registered <see cref="LayerStack"/> brings its own, any other model is trained as a
+/// classifier of logits (cross-entropy) unless told otherwise.
 /// </summary>
 public sealed class Trainer
 {
-    readonly LayerStack model;
+    readonly nn.Module<Tensor, Tensor> model;
+    readonly Objective objective;
     readonly DatasetSplit data;
     readonly TrainingOptions options;
     readonly IProbe[] probes;
     readonly ITrainingObserver[] observers;
 
-    public Trainer(LayerStack model, DatasetSplit data, TrainingOptions options, IEnumerable<IProbe> probes, IEnumerable<ITrainingObserver> observers)
+    public Trainer(nn.Module<Tensor, Tensor> model, DatasetSplit data, TrainingOptions options, IEnumerable<IProbe> probes, IEnumerable<ITrainingObserver> observers, Objective? objective = null)
     {
         options.Validate();
-        CheckCompatible(model, data.Train);
+        this.objective = objective ?? (model as LayerStack)?.Objective ?? Objective.ClassScores;
+        CheckCompatible(model, this.objective, data.Train);
         this.model = model;
         this.data = data;
         this.options = options;
@@ -38,43 +43,41 @@ public sealed class Trainer
     public TrainingResult Run(CancellationToken cancel = default)
     {
         var device = Devices.Resolve(options.Device);
-        var started = DateTimeOffset.Now;
         model.to(device);
         model.train();
         using var optimizer = CreateOptimizer();
+        var schedule = CreateSchedule(optimizer);
         using var trainImages = data.Train.Images.to(device);
         using var trainLabels = data.Train.Labels.to(device);
         using var testImages = data.Test.Images.to(device);
         using var testLabels = data.Test.Labels.to(device);
         var planned = options.PlannedSteps(data.Train.Count);
-        Notify(o => o.OnTrainingStart(new TrainingStart(model, options, data, device, planned, options.BatchesPerEpoch(data.Train.Count), started)));
-
+        using var watcher = new TrainingWatcher(model, probes, observers, new WatchSettings(
+            DataDescription.Of(data), Options: options, PlannedSteps: planned, BatchesPerEpoch: options.BatchesPerEpoch(data.Train.Count)));
         var state = new RunState();
         try
         {
+            watcher.Begin(device, optimizer);
             random.manual_seed(options.Seed);
             using var order = new Generator((ulong)options.Seed);
-            for (var epoch = 1; state.Step < planned && !state.Stopped; epoch++)
-            {
-                RunEpoch(epoch, order, optimizer, trainImages, trainLabels, testImages, testLabels, planned, state, cancel);
-            }
-            if (!state.Stopped && state.LastEvaluation?.Step != state.Step)
-                Evaluate(state, testImages, testLabels);
+            for (var epoch = 1; watcher.Steps < planned && !state.Stopped; epoch++)
+                RunEpoch(epoch, watcher, order, optimizer, schedule, trainImages, trainLabels, testImages, testLabels, planned, state, cancel);
+            if (!state.Stopped && watcher.LastEvaluation?.Step != watcher.Steps && watcher.Steps > 0)
+                Evaluate(watcher, testImages, testLabels);
         }
-        catch (Exception e) when (e is not StethoscopeException)
+        catch (Exception e)
         {
-            state.Status = RunStatus.Failed;
-            Finish(state, started, e.Message);
+            watcher.Finish(RunStatus.Failed, e.Message, state.EpochsCompleted);
             throw;
         }
-        return Finish(state, started, null);
+        return watcher.Finish(state.Status == RunStatus.Running ? null : state.Status, epochsCompleted: state.EpochsCompleted);
     }
 
-    void RunEpoch(int epoch, Generator order, optim.Optimizer optimizer, Tensor images, Tensor labels, Tensor testImages, Tensor testLabels, long planned, RunState state, CancellationToken cancel)
+    void RunEpoch(int epoch, TrainingWatcher watcher, Generator order, optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler? schedule, Tensor images, Tensor labels, Tensor testImages, Tensor testLabels, long planned, RunState state, CancellationToken cancel)
     {
-        state.Epoch = epoch;
+        watcher.Epoch = epoch;
         using var permutation = randperm(data.Train.Count, generator: order).to(images.device);
-        for (long start = 0; start < data.Train.Count && state.Step < planned; start += options.BatchSize)
+        for (long start = 0; start < data.Train.Count && watcher.Steps < planned; start += options.BatchSize)
         {
             if (cancel.IsCancellationRequested)
             {
@@ -82,115 +85,75 @@ public sealed class Trainer
                 return;
             }
             var length = Math.Min(options.BatchSize, data.Train.Count - start);
-            var record = Step(optimizer, images, labels, permutation.narrow(0, start, length), state);
-            Notify(o => o.OnStep(record));
+            Step(watcher, optimizer, schedule, images, labels, permutation.narrow(0, start, length), state);
             if (state.Stopped)
                 return;
-            if (options.EvalEvery is { } every && state.Step % every == 0)
-                Evaluate(state, testImages, testLabels);
+            if (options.EvalEvery is { } every && watcher.Steps % every == 0)
+                Evaluate(watcher, testImages, testLabels);
         }
-        if (state.Step % options.BatchesPerEpoch(data.Train.Count) == 0)
+        if (watcher.Steps % options.BatchesPerEpoch(data.Train.Count) == 0)
         {
             state.EpochsCompleted = epoch;
-            if (state.LastEvaluation?.Step != state.Step)
-                Evaluate(state, testImages, testLabels);
-            Notify(o => o.OnEpochEnd(epoch));
+            if (watcher.LastEvaluation?.Step != watcher.Steps)
+                Evaluate(watcher, testImages, testLabels);
+            watcher.EpochEnd(epoch);
         }
     }
 
-    StepRecord Step(optim.Optimizer optimizer, Tensor images, Tensor labels, Tensor batch, RunState state)
+    void Step(TrainingWatcher watcher, optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler? schedule, Tensor images, Tensor labels, Tensor batch, RunState state)
     {
         using var scope = NewDisposeScope();
-        state.Step++;
         var input = images.index_select(0, batch);
         var targets = labels.index_select(0, batch);
-        var record = Measure(optimizer, input, targets, state);
-        state.LastStep = record;
-        if (!record.IsFinite)
-        {
-            state.FirstNonFiniteStep ??= state.Step;
-            if (options.OnDivergence == DivergencePolicy.Stop)
-            {
-                state.Status = RunStatus.Diverged;
-                return record;
-            }
-        }
-        optimizer.step();
-        return record;
-    }
-
-    /// <summary>Forward, loss, backward and every probe; the readings come to the host with one synchronisation.</summary>
-    StepRecord Measure(optim.Optimizer optimizer, Tensor input, Tensor targets, RunState state)
-    {
         optimizer.zero_grad();
         var output = model.call(input);
-        var loss = Losses.Compute(model.Objective, output, targets);
+        var loss = Losses.Compute(objective, output, targets);
         loss.backward();
-        var readings = new ProbeReadings();
-        readings.Add("loss", loss);
-        var context = new StepContext(model, input, output, targets, loss, state.Step, state.Epoch);
-        foreach (var probe in probes)
-            probe.Measure(context, readings);
-        return new StepRecord(state.Step, state.Epoch, options.LearningRate, state.Names(readings), readings.Fetch());
-    }
-
-    void Evaluate(RunState state, Tensor images, Tensor labels)
-    {
-        var (loss, accuracy) = Evaluator.Evaluate(model, images, labels);
-        var record = new EvaluationRecord(state.Step, state.Epoch, loss, accuracy);
-        state.LastEvaluation = record;
-        Notify(o => o.OnEvaluation(record));
-    }
-
-    TrainingResult Finish(RunState state, DateTimeOffset started, string? error)
-    {
-        var status = state.Status switch
+        var record = watcher.Step(loss, output, targets, optimizer);
+        if (!record.IsFinite && options.OnDivergence == DivergencePolicy.Stop)
         {
-            RunStatus.Running when state.FirstNonFiniteStep is not null => RunStatus.Diverged,
-            RunStatus.Running => RunStatus.Completed,
-            var s => s,
-        };
-        var result = new TrainingResult(status, state.Step, state.EpochsCompleted, state.FirstNonFiniteStep, state.LastStep, state.LastEvaluation, started, DateTimeOffset.Now, error);
-        Notify(o => o.OnTrainingEnd(result));
-        return result;
+            state.Status = RunStatus.Diverged;
+            return;
+        }
+        optimizer.step();
+        schedule?.step();
+    }
+
+    void Evaluate(TrainingWatcher watcher, Tensor images, Tensor labels)
+    {
+        var (loss, accuracy) = Evaluator.Evaluate(model, objective, images, labels);
+        watcher.Evaluation(loss, accuracy);
     }
 
     optim.Optimizer CreateOptimizer() => options.Optimizer switch
     {
         OptimizerKind.Adam => optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay),
-        _ => optim.SGD(model.parameters(), options.LearningRate, options.Momentum, nesterov: options.Nesterov, weight_decay: options.WeightDecay),
+        OptimizerKind.AdamW => optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay),
+        OptimizerKind.Sgd => optim.SGD(model.parameters(), options.LearningRate, options.Momentum, nesterov: options.Nesterov, weight_decay: options.WeightDecay),
+        _ => throw new StethoscopeException($"the trainer builds sgd, adam or adamw optimizers; got {options.Optimizer}"),
     };
 
-    void Notify(Action<ITrainingObserver> action)
+    optim.lr_scheduler.LRScheduler? CreateSchedule(optim.Optimizer optimizer) => options.Schedule switch
     {
-        foreach (var observer in observers)
-            action(observer);
-    }
+        ScheduleKind.Step => optim.lr_scheduler.StepLR(optimizer, options.StepEvery, 0.1),
+        ScheduleKind.Cosine => optim.lr_scheduler.CosineAnnealingLR(optimizer, options.PlannedSteps(data.Train.Count)),
+        _ => null,
+    };
 
-    static void CheckCompatible(LayerStack model, ImageDataset train)
+    static void CheckCompatible(nn.Module<Tensor, Tensor> model, Objective objective, ImageDataset train)
     {
-        if (model.Objective is Objective.None or Objective.Regression)
+        if (objective is Objective.None or Objective.Regression)
             throw new StethoscopeException(
-                $"{model.GetName()} is {(model.Objective == Objective.None ? "an analysis model with no training objective" : "a regression model and no keypoint dataset is available to train it")}; train a classifier such as mnist-net");
-        if (model.InputShape != train.Shape)
-            throw new StethoscopeException($"{model.GetName()} was built for {model.InputShape} inputs but {train.Name} holds {train.Shape} images");
+                $"{model.GetName()} is {(objective == Objective.None ? "an analysis model with no training objective" : "a regression model and no keypoint dataset is available to train it")}; train a classifier such as mnist-net");
+        if (model is LayerStack stack && stack.InputShape != train.Shape)
+            throw new StethoscopeException($"{model.GetName()} was built for {stack.InputShape} inputs but {train.Name} holds {train.Shape} images");
     }
 
-    /// <summary>Mutable progress of one run; the reading names are kept once so every record shares them.</summary>
+    /// <summary>How far the run got, beyond what the watcher counts.</summary>
     sealed class RunState
     {
-        string[]? names;
-
-        public long Step { get; set; }
-        public int Epoch { get; set; }
         public int EpochsCompleted { get; set; }
-        public long? FirstNonFiniteStep { get; set; }
-        public StepRecord? LastStep { get; set; }
-        public EvaluationRecord? LastEvaluation { get; set; }
         public RunStatus Status { get; set; } = RunStatus.Running;
         public bool Stopped => Status != RunStatus.Running;
-
-        public IReadOnlyList<string> Names(ProbeReadings readings) =>
-            names is not null && names.SequenceEqual(readings.Names) ? names : names = [.. readings.Names];
     }
 }

@@ -1,7 +1,10 @@
 namespace Stethoscope.Training;
 
 /// <summary>Which optimizer updates the weights.</summary>
-public enum OptimizerKind { Sgd, Adam }
+public enum OptimizerKind { Sgd, Adam, AdamW, Other }
+
+/// <summary>How the learning rate changes over the run: constant, divided by 10 every <see cref="TrainingOptions.StepEvery"/> steps, or cosine-annealed to 0 over the planned steps.</summary>
+public enum ScheduleKind { Constant, Step, Cosine }
 
 /// <summary>Where tensors live: the GPU when there is one (auto), or a fixed choice.</summary>
 public enum DeviceChoice { Auto, Cpu, Cuda }
@@ -18,6 +21,11 @@ public sealed record TrainingOptions
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
     public double LearningRate { get; init; } = 0.05;
+
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;
+
+    /// <summary>With <see cref="ScheduleKind.Step"/>: steps between two divisions of the learning rate by 10.</summary>
+    public int StepEvery { get; init; } = 1000;
 
     public double Momentum { get; init; } = 0.5;
 
@@ -48,6 +56,7 @@ public sealed record TrainingOptions
         Require(Momentum >= 0 && Momentum < 1, $"momentum must be in [0, 1); got {Momentum}");
         Require(!Nesterov || Momentum > 0, "nesterov needs a momentum above 0");
         Require(WeightDecay >= 0, $"weight decay must be 0 or more; got {WeightDecay}");
+        Require(StepEvery >= 1, $"the schedule's step interval must be at least 1; got {StepEvery}");
         Require(BatchSize >= 1, $"batch size must be at least 1; got {BatchSize}");
         Require(Epochs is null or >= 1, $"epochs must be at least 1; got {Epochs}");
         Require(MaxSteps is null or >= 1, $"max steps must be at least 1; got {MaxSteps}");

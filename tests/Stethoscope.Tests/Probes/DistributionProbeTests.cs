@@ -25,7 +25,7 @@ public class DistributionProbeTests
         var loss = output.sum();
         loss.backward();
         var readings = new ProbeReadings();
-        probe.Measure(new StepContext(model, input, output, zeros(1), loss, step, 1), readings);
+        probe.Measure(new StepContext(model, ModelTrace.Untraced(model).Weighted, loss, output, zeros(1), step, 1), readings);
         return ([.. readings.Names], readings.Fetch());
     }
 
