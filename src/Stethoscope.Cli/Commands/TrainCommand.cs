@@ -91,11 +91,11 @@ public static class TrainCommand
 
     public static int Run(Settings settings, Terminal terminal, CancellationToken cancel = default)
     {
-        settings.Options.Validate();
+        ValidateValues(settings);
         if (settings.Sound is { WindowSteps: < 0 })
-            throw new StethoscopeException($"--sound-window must be 0 (none) or a number of steps; got {settings.Sound.WindowSteps}");
+            throw new InvalidOptionException($"--sound-window must be 0 (none) or a number of steps; got {settings.Sound.WindowSteps}");
         if (settings.DistributionsEvery < 0)
-            throw new StethoscopeException($"--distributions-every must be 0 (never) or a number of steps; got {settings.DistributionsEvery}");
+            throw new InvalidOptionException($"--distributions-every must be 0 (never) or a number of steps; got {settings.DistributionsEvery}");
         var recipe = ModelRegistry.Find(settings.Model);
         // Data and model come first: a bad file or option stops here, before any run folder exists.
         using var data = DataSource.Load(settings.Data, settings.Options.Seed);
@@ -115,6 +115,27 @@ public static class TrainCommand
             : WithProgress(terminal.Out, bar => new Trainer(model, data, settings.Options, probes, [.. observers, new TrainingProgress(terminal.Out, bar)]).Run(interrupt.Token));
         Report(settings, terminal.Out, folder, result);
         return result.Status == RunStatus.Interrupted ? Interrupted : 0;
+    }
+
+    /// <summary>
+    /// Every option value checked before data, model or run folder exist, so that a bad value is exit code 2 and leaves
+    /// nothing behind.
+    /// </summary>
+    static void ValidateValues(Settings settings)
+    {
+        try
+        {
+            settings.Options.Validate();
+        }
+        catch (StethoscopeException e) when (e is not InvalidOptionException)
+        {
+            // TrainingOptions reports a range check as the general type (a bad file's type); here each is an option's value.
+            throw new InvalidOptionException(e.Message);
+        }
+        // The optimizers work in float: a double beyond float's range becomes infinity there and the run a crash.
+        if (settings.Options.LearningRate > float.MaxValue || settings.Options.WeightDecay > float.MaxValue)
+            throw new InvalidOptionException($"--lr and --weight-decay must be at most {float.MaxValue:G3}; got {settings.Options.LearningRate:G3} and {settings.Options.WeightDecay:G3}");
+        settings.Dashboard?.Validate();
     }
 
     static SoundRecorder SoundRecorderFor(SoundChoice choice, RunFolder folder, Terminal terminal)
