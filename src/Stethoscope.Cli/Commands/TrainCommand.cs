@@ -18,8 +18,11 @@ public static class TrainCommand
     /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT), as shells expect.</summary>
     public const int Interrupted = 130;
 
-    /// <summary>Everything <c>train</c> was asked to do; <paramref name="Sound"/> is null without <c>--sonify</c>.</summary>
-    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null, int DistributionsEvery = DistributionProbe.DefaultEvery, DashboardOptions? Dashboard = null);
+    /// <summary>
+    /// Everything <c>train</c> was asked to do; <paramref name="Sound"/> is null without <c>--sonify</c>.
+    /// <paramref name="ProgressEvery"/>: how often a run without a terminal prints its progress line (null: every five seconds).
+    /// </summary>
+    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null, int DistributionsEvery = DistributionProbe.DefaultEvery, DashboardOptions? Dashboard = null, TimeSpan? ProgressEvery = null);
 
     /// <summary>How <c>--sonify</c> sounds: the mapping, the loss track, the TensorBoard window, live playing.</summary>
     public sealed record SoundChoice(MappingKind Mapping, bool LossTrack, int WindowSteps, bool Play);
@@ -112,7 +115,7 @@ public static class TrainCommand
         using var interrupt = new InterruptSignal(cancel);
         var result = settings.Quiet
             ? new Trainer(model, data, settings.Options, probes, observers).Run(interrupt.Token)
-            : WithProgress(terminal.Out, bar => new Trainer(model, data, settings.Options, probes, [.. observers, new TrainingProgress(terminal.Out, bar)]).Run(interrupt.Token));
+            : WithProgress(terminal.Out, bar => new Trainer(model, data, settings.Options, probes, [.. observers, new TrainingProgress(terminal.Out, bar, settings.ProgressEvery)]).Run(interrupt.Token));
         Report(settings, terminal.Out, folder, result);
         return result.Status == RunStatus.Interrupted ? Interrupted : 0;
     }
