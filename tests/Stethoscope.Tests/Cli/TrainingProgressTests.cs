@@ -33,7 +33,7 @@ public class TrainingProgressTests
 
     [Theory]
     [InlineData(0.25, "0.25")]
-    [InlineData(0.8995, "0.9")]
+    [InlineData(0.8995, "0.899")]
     [InlineData(0.0123, "0.0123")]
     [InlineData(3, "3.00")]
     [InlineData(12.34, "12.3")]
