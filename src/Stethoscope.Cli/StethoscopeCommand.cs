@@ -46,12 +46,20 @@ public static class StethoscopeCommand
     /// <summary>System.CommandLine lists choices on separate lines; an error here is one line.</summary>
     static string OneLine(string message) => string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
-    /// <summary>Runs a command body, turning a <see cref="StethoscopeException"/> into one red line and exit code 1.</summary>
+    /// <summary>
+    /// Runs a command body, turning a <see cref="StethoscopeException"/> into one red line: exit code 2 for an option's
+    /// value (<see cref="InvalidOptionException"/>, as a parse error), 1 for a bad file or name.
+    /// </summary>
     public static int Guard(Terminal terminal, Func<int> body)
     {
         try
         {
             return body();
+        }
+        catch (InvalidOptionException e)
+        {
+            terminal.Error.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return UsageError;
         }
         catch (StethoscopeException e)
         {

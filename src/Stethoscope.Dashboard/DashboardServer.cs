@@ -18,6 +18,19 @@ public sealed record DashboardOptions(string Runs, string Host = DashboardOption
     public const string Loopback = "127.0.0.1";
 
     public bool IsLoopback => Host is Loopback or "localhost" or "::1";
+
+    /// <summary>The address to bind; an <see cref="InvalidOptionException"/> names the option that is out of range.</summary>
+    /// <remarks>Separate from starting, so that <c>train --dashboard</c> can refuse a bad value before it creates a run folder.</remarks>
+    public IPAddress Validate()
+    {
+        if (!IPAddress.TryParse(Host == "localhost" ? Loopback : Host, out var ip))
+            throw new InvalidOptionException($"--host '{Host}' is not an IP address (for example 127.0.0.1 or 0.0.0.0)");
+        if (Port is < 0 or > 65535)
+            throw new InvalidOptionException($"--port must be 0 (any free port) to 65535; got {Port}");
+        if (MaxLiveConnections < 1)
+            throw new InvalidOptionException($"--max-connections must be at least 1; got {MaxLiveConnections}");
+        return ip;
+    }
 }
 
 /// <summary>
@@ -39,10 +52,7 @@ public sealed class DashboardServer : IAsyncDisposable, IDisposable
 
     public static async Task<DashboardServer> StartAsync(DashboardOptions options, CancellationToken cancel = default)
     {
-        if (!IPAddress.TryParse(options.Host == "localhost" ? DashboardOptions.Loopback : options.Host, out var ip))
-            throw new StethoscopeException($"--host '{options.Host}' is not an IP address (for example 127.0.0.1 or 0.0.0.0)");
-        if (options.Port is < 0 or > 65535 || options.MaxLiveConnections < 1)
-            throw new StethoscopeException($"the port must be 0..65535 and live connections at least 1; got {options.Port} and {options.MaxLiveConnections}");
+        var ip = options.Validate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(ip, options.Port));

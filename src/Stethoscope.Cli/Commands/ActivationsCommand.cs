@@ -35,7 +35,7 @@ public static class ActivationsCommand
     public static int Run(Settings settings, Terminal terminal)
     {
         if ((settings.Image is null) == (settings.Sample is null))
-            throw new StethoscopeException("give exactly one input: --image F.png or --sample N");
+            throw new InvalidOptionException("give exactly one input: --image F.png or --sample N");
         var checkpoint = RunCheckpoint.Open(settings.Run);
         var device = Devices.Resolve(settings.Device);
         using var model = checkpoint.Load();
@@ -59,7 +59,7 @@ public static class ActivationsCommand
     {
         using var data = checkpoint.LoadData();
         if (index < 0 || index >= data.Test.Count)
-            throw new StethoscopeException($"--sample {index} is outside the run's test split (0..{data.Test.Count - 1})");
+            throw new InvalidOptionException($"--sample {index} is outside the run's test split (0..{data.Test.Count - 1})");
         return data.Test.Images[index].clone();
     }
 }

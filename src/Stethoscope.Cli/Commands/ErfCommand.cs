@@ -65,7 +65,7 @@ public static class ErfCommand
             if (runPath is not null)
             {
                 if (inputText is not (null or "data" or "random"))
-                    throw new StethoscopeException("a run's model has its own input shape: --input takes random or data with RUN");
+                    throw new InvalidOptionException("a run's model has its own input shape: --input takes random or data with RUN");
                 return RunOnRun(settings, terminal);
             }
             var stack = new ErfStackSettings(r.GetValue(depth), r.GetValue(kernel), r.GetValue(channels),
@@ -86,8 +86,9 @@ public static class ErfCommand
         using var data = settings.Input == ErfInputKind.Data ? BundledDigits.Load() : null;
         var inputs = data is null ? ErfInputs.Random(model.InputShape, settings.Seed) : ErfInputs.From(data.Test);
         var field = EffectiveReceptiveField.Measure(model, inputs, settings.Erf, device);
-        var path = settings.Out ?? $"erf-{recipe.Name}-{field.Layer}.png";
-        ErfFigure.SavePng([new ErfPanel(recipe.Name, field)], path);
+        var path = FigurePath(settings, $"erf-{recipe.Name}-{field.Layer}.png");
+        if (path is not null)
+            ErfFigure.SavePng([new ErfPanel(recipe.Name, field)], path);
         Report([(recipe.Name, field)], path, settings.Json, terminal);
         return 0;
     }
@@ -95,17 +96,21 @@ public static class ErfCommand
     public static int RunOnRun(Settings settings, Terminal terminal)
     {
         if (settings.Weights is not null)
-            throw new StethoscopeException("--weights goes with --model; a run's checkpoints are its weights");
+            throw new InvalidOptionException("--weights goes with --model; a run's checkpoints are its weights");
         var folder = RunCheckpoint.Open(settings.Run!).Run;
         var device = Devices.Resolve(settings.Device);
         var comparison = ErfComparison.Measure(folder, settings.Erf, settings.Input, device, settings.Seed);
-        var path = settings.Out ?? Path.Combine(folder.Figures, "erf.png");
-        ErfFigure.SavePng([new ErfPanel("initial", comparison.Initial), new ErfPanel("final", comparison.Final)], path);
+        var path = FigurePath(settings, Path.Combine(folder.Figures, "erf.png"));
+        if (path is not null)
+            ErfFigure.SavePng([new ErfPanel("initial", comparison.Initial), new ErfPanel("final", comparison.Final)], path);
         Report([("initial", comparison.Initial), ("final", comparison.Final)], path, settings.Json, terminal);
         return 0;
     }
 
-    static void Report(IReadOnlyList<(string Name, EffectiveReceptiveField Field)> fields, string path, bool json, Terminal terminal)
+    /// <summary>Where the heat map goes: <c>--out</c>, else the default; none for <c>--json</c> alone, which a script runs for the numbers.</summary>
+    static string? FigurePath(Settings settings, string defaultPath) => settings.Out ?? (settings.Json ? null : defaultPath);
+
+    static void Report(IReadOnlyList<(string Name, EffectiveReceptiveField Field)> fields, string? path, bool json, Terminal terminal)
     {
         if (json)
         {
@@ -122,7 +127,8 @@ public static class ErfCommand
         }
         table.Caption($"{fields[0].Field.Samples} inputs; in pixels; ratio = √(area holding 95%) / theoretical RF");
         terminal.Out.Write(table);
-        terminal.Out.MarkupLineInterpolated($"heat map: {Path.GetFullPath(path)}");
+        if (path is not null)
+            terminal.Out.MarkupLineInterpolated($"heat map: {Path.GetFullPath(path)}");
     }
 
     /// <summary>The numbers of one field for <c>--json</c>; NaN (a vanished gradient) becomes null.</summary>

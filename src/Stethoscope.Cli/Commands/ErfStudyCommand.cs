@@ -26,7 +26,7 @@ public static class ErfStudyCommand
         {
             var settings = ErfStudySettings.Paper with { Depths = ParseDepths(r.GetValue(depths)!), InputSize = r.GetValue(size), Draws = r.GetValue(draws) };
             if (settings.InputSize < 8 || settings.Draws < 1)
-                throw new StethoscopeException($"--input-size must be at least 8 and --draws at least 1; got {settings.InputSize} and {settings.Draws}");
+                throw new InvalidOptionException($"--input-size must be at least 8 and --draws at least 1; got {settings.InputSize} and {settings.Draws}");
             return Run(r.GetValue(output), settings, Enum.Parse<DeviceChoice>(r.GetValue(device)!, ignoreCase: true), terminal);
         }));
         return command;
@@ -38,7 +38,7 @@ public static class ErfStudyCommand
         var depths = parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var d) && d > 0 ? d : -1).ToArray();
         return depths.All(d => d > 0)
             ? depths
-            : throw new StethoscopeException($"--depths '{text}' is not a comma-separated list of positive integers (for example 5,10,20,40)");
+            : throw new InvalidOptionException($"--depths '{text}' is not a comma-separated list of positive integers (for example 5,10,20,40)");
     }
 
     public static int Run(string? output, ErfStudySettings settings, DeviceChoice choice, Terminal terminal)

@@ -57,9 +57,9 @@ public static class HypercolumnsCommand
     public static int Run(Settings settings, Terminal terminal)
     {
         if ((settings.Image is null) == (settings.Sample is null))
-            throw new StethoscopeException("give exactly one input: --image F or --sample N");
+            throw new InvalidOptionException("give exactly one input: --image F or --sample N");
         if (settings.Sample is not null && settings.Run is null)
-            throw new StethoscopeException("--sample needs a RUN (its test images); with --model give --image");
+            throw new InvalidOptionException("--sample needs a RUN (its test images); with --model give --image");
         var device = Devices.Resolve(settings.Device);
         using var scope = NewDisposeScope();
         var (model, input, shown, folder) = settings.Run is null ? FromModel(settings) : FromRun(settings);
@@ -105,7 +105,7 @@ public static class HypercolumnsCommand
     static (LayerStack Model, Tensor Input, Tensor Shown, string Folder) FromRun(Settings settings)
     {
         if (settings.Weights is not null)
-            throw new StethoscopeException("--weights goes with --model; a run's checkpoint is its weights");
+            throw new InvalidOptionException("--weights goes with --model; a run's checkpoint is its weights");
         var checkpoint = RunCheckpoint.Open(settings.Run!);
         var normalization = checkpoint.Manifest.Data.Normalization;
         Tensor input;
@@ -117,7 +117,7 @@ public static class HypercolumnsCommand
         {
             using var data = checkpoint.LoadData();
             if (settings.Sample < 0 || settings.Sample >= data.Test.Count)
-                throw new StethoscopeException($"--sample {settings.Sample} is outside the run's test split (0..{data.Test.Count - 1})");
+                throw new InvalidOptionException($"--sample {settings.Sample} is outside the run's test split (0..{data.Test.Count - 1})");
             input = data.Test.Images[settings.Sample!.Value].clone();
         }
         var shown = normalization.Undo(input.unsqueeze(0))[0];

@@ -31,7 +31,7 @@ public sealed class ModelOptions
         var recipe = ModelRegistry.Find(result.GetValue(Model)!);
         var classes = result.GetValue(Classes);
         if (classes is < 1)
-            throw new StethoscopeException($"classes must be at least 1; got {classes}");
+            throw new InvalidOptionException($"--classes must be at least 1; got {classes}");
         return (recipe, new ModelRequest(input is null ? recipe.DefaultInput : InputShape.Parse(input), classes, erfStack));
     }
 }

@@ -42,7 +42,7 @@ public static class SonifyCommand
         if (!Directory.Exists(settings.Run))
             throw new StethoscopeException($"{settings.Run}: no such run folder");
         if (settings.LossTrack && settings.Mapping != MappingKind.Log)
-            throw new StethoscopeException("--loss-track needs --mapping log (the seed mapping is the seed's, unchanged)");
+            throw new InvalidOptionException("--loss-track needs --mapping log (the seed mapping is the seed's, unchanged)");
         var folder = new RunFolder(Path.GetFullPath(settings.Run));
         var path = settings.Out ?? Path.Combine(folder.Sound, $"gradient-norms-{settings.Mapping.ToString().ToLowerInvariant()}.wav");
         var summary = RunSonifier.Render(folder, path, settings.Mapping, settings.Format, settings.LossTrack);

@@ -18,8 +18,11 @@ public static class TrainCommand
     /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT), as shells expect.</summary>
     public const int Interrupted = 130;
 
-    /// <summary>Everything <c>train</c> was asked to do; <paramref name="Sound"/> is null without <c>--sonify</c>.</summary>
-    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null, int DistributionsEvery = DistributionProbe.DefaultEvery, DashboardOptions? Dashboard = null);
+    /// <summary>
+    /// Everything <c>train</c> was asked to do; <paramref name="Sound"/> is null without <c>--sonify</c>.
+    /// <paramref name="ProgressEvery"/>: how often a run without a terminal prints its progress line (null: every five seconds).
+    /// </summary>
+    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null, int DistributionsEvery = DistributionProbe.DefaultEvery, DashboardOptions? Dashboard = null, TimeSpan? ProgressEvery = null);
 
     /// <summary>How <c>--sonify</c> sounds: the mapping, the loss track, the TensorBoard window, live playing.</summary>
     public sealed record SoundChoice(MappingKind Mapping, bool LossTrack, int WindowSteps, bool Play);
@@ -91,11 +94,11 @@ public static class TrainCommand
 
     public static int Run(Settings settings, Terminal terminal, CancellationToken cancel = default)
     {
-        settings.Options.Validate();
+        ValidateValues(settings);
         if (settings.Sound is { WindowSteps: < 0 })
-            throw new StethoscopeException($"--sound-window must be 0 (none) or a number of steps; got {settings.Sound.WindowSteps}");
+            throw new InvalidOptionException($"--sound-window must be 0 (none) or a number of steps; got {settings.Sound.WindowSteps}");
         if (settings.DistributionsEvery < 0)
-            throw new StethoscopeException($"--distributions-every must be 0 (never) or a number of steps; got {settings.DistributionsEvery}");
+            throw new InvalidOptionException($"--distributions-every must be 0 (never) or a number of steps; got {settings.DistributionsEvery}");
         var recipe = ModelRegistry.Find(settings.Model);
         // Data and model come first: a bad file or option stops here, before any run folder exists.
         using var data = DataSource.Load(settings.Data, settings.Options.Seed);
@@ -112,9 +115,22 @@ public static class TrainCommand
         using var interrupt = new InterruptSignal(cancel);
         var result = settings.Quiet
             ? new Trainer(model, data, settings.Options, probes, observers).Run(interrupt.Token)
-            : WithProgress(terminal.Out, bar => new Trainer(model, data, settings.Options, probes, [.. observers, new TrainingProgress(terminal.Out, bar)]).Run(interrupt.Token));
+            : WithProgress(terminal.Out, bar => new Trainer(model, data, settings.Options, probes, [.. observers, new TrainingProgress(terminal.Out, bar, settings.ProgressEvery)]).Run(interrupt.Token));
         Report(settings, terminal.Out, folder, result);
         return result.Status == RunStatus.Interrupted ? Interrupted : 0;
+    }
+
+    /// <summary>
+    /// Every option value checked before data, model or run folder exist, so that a bad value is exit code 2 and leaves
+    /// nothing behind.
+    /// </summary>
+    static void ValidateValues(Settings settings)
+    {
+        settings.Options.Validate();
+        // The optimizers work in float: a double beyond float's range becomes infinity there and the run a crash.
+        if (settings.Options.LearningRate > float.MaxValue || settings.Options.WeightDecay > float.MaxValue)
+            throw new InvalidOptionException($"--lr and --weight-decay must be at most {float.MaxValue:G3}; got {settings.Options.LearningRate:G3} and {settings.Options.WeightDecay:G3}");
+        settings.Dashboard?.Validate();
     }
 
     static SoundRecorder SoundRecorderFor(SoundChoice choice, RunFolder folder, Terminal terminal)

@@ -65,6 +65,35 @@
 
   const normColumns = () => columns.map((c, i) => [c, i]).filter(([c]) => c.startsWith('grad_norm/'));
 
+  // Axis ticks as the PNG charts have them (Imaging/LogTicks.cs): 1-2-5 steps on a linear axis; on a log axis the
+  // powers of ten over three decades or more, else 1-2-5 of each decade, every mantissa, or evenly spaced values,
+  // whichever first gives three labels. Only the minimum and maximum were labelled, which says little of a curve.
+  function linearTicks(lo, hi) {
+    // The largest 1-2-5 step at most a quarter of the span: three to ten labels.
+    const raw = (hi - lo) / 4, e = Math.floor(Math.log10(raw)), m = raw / 10 ** e;
+    const step = (m >= 5 ? 5 : m >= 2 ? 2 : 1) * 10 ** e, ticks = [];
+    for (let k = Math.ceil(lo / step - 1e-9); k <= Math.floor(hi / step + 1e-9); k++) ticks.push(+(k * step).toPrecision(12));
+    return ticks;
+  }
+
+  function logTicks(lo, hi) {
+    const inside = v => Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9;
+    const value = (m, e) => e >= 0 ? m * 10 ** e : m / 10 ** -e;
+    if (hi - lo >= 3) {
+      const first = Math.ceil(lo - 1e-9), last = Math.floor(hi + 1e-9), every = Math.ceil((last - first + 1) / 8), ticks = [];
+      for (let e = first; e <= last; e++) if (e % every === 0) ticks.push(value(1, e));
+      return ticks;
+    }
+    for (const mantissas of [[1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+      const ticks = [];
+      for (let e = Math.floor(lo); e <= Math.floor(hi + 1e-9); e++) mantissas.forEach(m => { if (inside(value(m, e))) ticks.push(value(m, e)); });
+      if (ticks.length >= 3) return ticks;
+    }
+    return linearTicks(10 ** lo, 10 ** hi);
+  }
+
+  const tickLabel = v => Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 || v === 0 ? String(+v.toPrecision(6)) : (+v.toPrecision(6)).toExponential().replace('e+', 'e');
+
   function plot(canvas, series, logScale) {
     const g = canvas.getContext('2d'), L = 50, R = 90, T = 10, B = 24, W = canvas.width - L - R, H = canvas.height - T - B;
     g.clearRect(0, 0, canvas.width, canvas.height);
@@ -73,12 +102,16 @@
     const values = series.flatMap(s => rows.map(r => f(r[s.index]))).filter(v => v !== null);
     if (!values.length) return;
     let lo = Math.min(...values), hi = Math.max(...values);
-    if (logScale) { lo = Math.floor(lo); hi = Math.ceil(hi); }
-    if (hi === lo) hi = lo + 1;
+    if (hi === lo) { lo -= 0.5; hi += 0.5; }
     const first = rows[0][0], last = rows[rows.length - 1][0];
     const x = s => L + (last > first ? (s - first) / (last - first) : 0) * W, y = v => T + H - (v - lo) / (hi - lo) * H;
     g.font = '12px sans-serif'; g.fillStyle = '#555';
-    g.fillText(logScale ? '1e' + hi : hi.toFixed(2), 4, T + 10); g.fillText(logScale ? '1e' + lo : lo.toFixed(2), 4, T + H);
+    g.strokeStyle = '#e4e4e4';
+    (logScale ? logTicks(lo, hi) : linearTicks(lo, hi)).forEach(t => {
+      const py = y(logScale ? Math.log10(t) : t);
+      g.beginPath(); g.moveTo(L, py); g.lineTo(L + W, py); g.stroke();
+      g.fillText(tickLabel(t), 4, py + 4);
+    });
     g.fillText('step ' + first, L, canvas.height - 6); g.fillText('step ' + last, L + W - 70, canvas.height - 6);
     series.forEach((s, k) => {
       g.strokeStyle = g.fillStyle = colors[k % colors.length];

@@ -16,7 +16,7 @@ public static class BatchGradients
     public static int Compute(LayerStack model, ImageDataset data, int count, Device device)
     {
         if (count < 1)
-            throw new StethoscopeException($"the gradient batch needs at least 1 image; got {count}");
+            throw new InvalidOptionException($"the gradient batch needs at least 1 image; got {count}");
         if (data.Shape != model.InputShape)
             throw new StethoscopeException($"data is {data.Shape} but {model.GetName()} was built for {model.InputShape}");
         model.eval();

@@ -17,7 +17,7 @@ public sealed record ErfUnit(int? Row = null, int? Column = null)
         var parts = text.Split(',');
         return parts.Length == 2 && int.TryParse(parts[0], out var row) && int.TryParse(parts[1], out var column)
             ? new ErfUnit(row, column)
-            : throw new StethoscopeException($"unit '{text}' is not 'center' or ROW,COL (for example 3,4)");
+            : throw new InvalidOptionException($"unit '{text}' is not 'center' or ROW,COL (for example 3,4)");
     }
 }
 
@@ -71,9 +71,9 @@ public sealed record EffectiveReceptiveField(
         if (inputs.Shape != model.InputShape)
             throw new StethoscopeException($"inputs are {inputs.Shape} but {model.GetName()} was built for {model.InputShape}");
         if (settings.Samples < 1 || settings.BatchSize < 1)
-            throw new StethoscopeException($"samples and batch size must be at least 1; got {settings.Samples} and {settings.BatchSize}");
+            throw new InvalidOptionException($"samples and batch size must be at least 1; got {settings.Samples} and {settings.BatchSize}");
         if (settings.Samples > inputs.Available)
-            throw new StethoscopeException($"{settings.Samples} samples asked for but the data has {inputs.Available}");
+            throw new InvalidOptionException($"{settings.Samples} samples asked for but the data has {inputs.Available}");
         var sum = GradientSum(model, inputs, settings, device, layer.Name, row, column);
         return FromMap(layer.Name, row, column, settings.Samples, sum, model.InputShape.Height, model.InputShape.Width, ReceptiveFieldTable.Of(model, layer.Name));
     }
@@ -165,7 +165,7 @@ public sealed record EffectiveReceptiveField(
         var row = unit.Row ?? height / 2;
         var column = unit.Column ?? width / 2;
         if (row < 0 || row >= height || column < 0 || column >= width)
-            throw new StethoscopeException($"unit {row},{column} is outside layer {layer.Name}'s {height}x{width} map (rows 0..{height - 1}, columns 0..{width - 1})");
+            throw new InvalidOptionException($"unit {row},{column} is outside layer {layer.Name}'s {height}x{width} map (rows 0..{height - 1}, columns 0..{width - 1})");
         return (row, column);
     }
 }

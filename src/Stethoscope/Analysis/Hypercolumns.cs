@@ -21,7 +21,7 @@ public static class Hypercolumns
     public static Tensor Extract(LayerStack model, Tensor image, IReadOnlyList<string> layers, Device device, bool normalizePerLayer = false)
     {
         if (layers.Count == 0)
-            throw new StethoscopeException("name at least one layer for the hypercolumns");
+            throw new InvalidOptionException("name at least one layer for the hypercolumns");
         var outputs = layers.Select(model.ActivatedOutputOf).ToArray();
         if (image.dim() != 3 || image.shape[0] != model.InputShape.Channels)
             throw new StethoscopeException($"{model.GetName()} reads {model.InputShape.Channels}-channel images; the input is [{string.Join("x", image.shape)}]");
@@ -40,7 +40,7 @@ public static class Hypercolumns
         }
         var features = outputs.Sum(o => FeatureCount(captured[o.Name]));
         if (features * height * width * 4 > LimitBytes)
-            throw new StethoscopeException($"{features} features × {height}x{width} px is {features * height * width * 4 / (1 << 20)} MiB, above the {LimitBytes >> 20} MiB limit: choose fewer layers or a smaller image");
+            throw new InvalidOptionException($"{features} features × {height}x{width} px is {features * height * width * 4 / (1 << 20)} MiB, above the {LimitBytes >> 20} MiB limit: choose fewer layers or a smaller image");
         var result = empty([features, height, width], float32, device);
         long offset = 0;
         foreach (var output in outputs)

@@ -23,9 +23,9 @@ public static class KMeans
             throw new StethoscopeException($"k-means needs points as (N, D); got [{string.Join("x", points.shape)}]");
         var n = points.shape[0];
         if (settings.Clusters < 1 || settings.Clusters > n)
-            throw new StethoscopeException($"k must be between 1 and the number of points ({n}); got {settings.Clusters}");
+            throw new InvalidOptionException($"k must be between 1 and the number of points ({n}); got {settings.Clusters}");
         if (settings.Restarts < 1 || settings.MaxIterations < 1)
-            throw new StethoscopeException("k-means needs at least one restart and one iteration");
+            throw new InvalidOptionException("k-means needs at least one restart and one iteration");
         using var scope = NewDisposeScope();
         var x = points.to(float32).contiguous();
         var squaredNorms = x.pow(2).sum(1);

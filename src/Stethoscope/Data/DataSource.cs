@@ -21,17 +21,18 @@ public static class DataSource
             "mnist" when argument.Length > 0 => MnistIdx.Load(argument),
             "cifar10" when argument.Length > 0 => Cifar10Binary.Load(argument),
             "images" when argument.Length > 0 => ImageFolder.Load(argument),
-            "synthetic" => SyntheticBars.Create(trainCount: SyntheticCount(spec, argument), seed: seed),
+            "synthetic" => SyntheticBars.Create(trainCount: SyntheticCount(spec, colon < 0 ? null : argument), seed: seed),
             _ => throw new StethoscopeException($"data '{spec}' is not one of: {Forms}"),
         };
     }
 
-    static int SyntheticCount(string spec, string argument)
+    /// <summary>The N of <c>synthetic:N</c>; 512 for plain <c>synthetic</c>, while <c>synthetic:</c> with nothing after it is refused.</summary>
+    static int SyntheticCount(string spec, string? argument)
     {
-        if (argument.Length == 0)
+        if (argument is null)
             return 512;
         return int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
             ? count
-            : throw new StethoscopeException($"data '{spec}': the synthetic count must be a positive integer");
+            : throw new InvalidOptionException($"data '{spec}': the synthetic count must be a positive integer");
     }
 }

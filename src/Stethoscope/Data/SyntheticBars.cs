@@ -13,7 +13,7 @@ public static class SyntheticBars
     public static DatasetSplit Create(int trainCount = 512, int testCount = 128, int classes = 10, long seed = 0)
     {
         if (classes < 2 || classes > (Side - 2) / 2)
-            throw new StethoscopeException($"synthetic bars support 2 to {(Side - 2) / 2} classes; got {classes}");
+            throw new InvalidOptionException($"synthetic bars support 2 to {(Side - 2) / 2} classes; got {classes}");
         using var generator = new Generator((ulong)seed);
         return new DatasetSplit(
             Build("synthetic bars train", trainCount, classes, generator),

@@ -49,7 +49,7 @@ public static class ErfStudy
     public static ErfStudyResult Run(string folder, ErfStudySettings settings, Device device, Action<ErfStudyCase>? starting = null)
     {
         if (settings.Depths.Length < 2 || settings.Depths.Any(d => d < 1))
-            throw new StethoscopeException("the study needs at least two depths, each at least 1");
+            throw new InvalidOptionException("the study needs at least two depths, each at least 1");
         Directory.CreateDirectory(folder);
         var cells = new List<ErfStudyCell>();
         foreach (var study in Cases)

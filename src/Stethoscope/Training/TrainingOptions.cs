@@ -49,7 +49,7 @@ public sealed record TrainingOptions
 
     public DivergencePolicy OnDivergence { get; init; } = DivergencePolicy.Stop;
 
-    /// <summary>Throws a <see cref="StethoscopeException"/> naming the first option out of range.</summary>
+    /// <summary>Throws an <see cref="InvalidOptionException"/> naming the first option out of range.</summary>
     public void Validate()
     {
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning rate must be a positive number; got {LearningRate}");
@@ -77,6 +77,6 @@ public sealed record TrainingOptions
     static void Require(bool condition, string message)
     {
         if (!condition)
-            throw new StethoscopeException(message);
+            throw new InvalidOptionException(message);
     }
 }

@@ -107,10 +107,10 @@ public class EffectiveReceptiveFieldTests
         Assert.Contains("layers with maps: conv1, relu1, pool1, conv2, relu2, pool2",
             Assert.Throws<StethoscopeException>(() => Measure(model, layer: "fc1")).Message);
         Assert.Equal("unit 9,0 is outside layer pool2's 4x4 map (rows 0..3, columns 0..3)",
-            Assert.Throws<StethoscopeException>(() => Measure(model, unit: new ErfUnit(9, 0))).Message);
+            Assert.Throws<InvalidOptionException>(() => Measure(model, unit: new ErfUnit(9, 0))).Message);
         Assert.Contains("samples and batch size must be at least 1",
-            Assert.Throws<StethoscopeException>(() => Measure(model, samples: 0)).Message);
+            Assert.Throws<InvalidOptionException>(() => Measure(model, samples: 0)).Message);
         Assert.Equal("unit 'middle' is not 'center' or ROW,COL (for example 3,4)",
-            Assert.Throws<StethoscopeException>(() => ErfUnit.Parse("middle")).Message);
+            Assert.Throws<InvalidOptionException>(() => ErfUnit.Parse("middle")).Message);
     }
 }

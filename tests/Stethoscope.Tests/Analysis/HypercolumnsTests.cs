@@ -75,6 +75,6 @@ public class HypercolumnsTests
             Assert.Single(first.Labels.Skip(100 * blob).Take(100).Distinct());
         Assert.Equal(3, first.Labels.Distinct().Count());
         Assert.InRange(first.Inertia, 300 * 3 * 0.25 * 0.7, 300 * 3 * 0.25 * 1.3); // 900 coordinates of variance 0.25
-        Assert.Contains("k must be between 1 and the number of points (300)", Assert.Throws<StethoscopeException>(() => KMeans.Fit(points, new KMeansSettings(301))).Message);
+        Assert.Contains("k must be between 1 and the number of points (300)", Assert.Throws<InvalidOptionException>(() => KMeans.Fit(points, new KMeansSettings(301))).Message);
     }
 }

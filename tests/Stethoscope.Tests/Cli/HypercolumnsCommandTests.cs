@@ -44,15 +44,15 @@ public class HypercolumnsCommandTests
     }
 
     [Theory]
-    [InlineData("give exactly one input", "hypercolumns", "--model", "mnist-net")]
-    [InlineData("--sample needs a RUN", "hypercolumns", "--model", "mnist-net", "--sample", "1")]
-    [InlineData("no such image file", "hypercolumns", "--model", "mnist-net", "--image", "/no/such.png")]
-    [InlineData("no such safetensors file", "hypercolumns", "--model", "mnist-net", "--weights", "/no/such.safetensors", "--image", "/no/such.png")]
-    [InlineData("unknown model 'resnet'", "hypercolumns", "--model", "resnet", "--image", "/no/such.png")]
-    public void Bad_input_is_one_error_line(string expected, params string[] args)
+    [InlineData(2, "give exactly one input", "hypercolumns", "--model", "mnist-net")]
+    [InlineData(2, "--sample needs a RUN", "hypercolumns", "--model", "mnist-net", "--sample", "1")]
+    [InlineData(1, "no such image file", "hypercolumns", "--model", "mnist-net", "--image", "/no/such.png")]
+    [InlineData(1, "no such safetensors file", "hypercolumns", "--model", "mnist-net", "--weights", "/no/such.safetensors", "--image", "/no/such.png")]
+    [InlineData(1, "unknown model 'resnet'", "hypercolumns", "--model", "resnet", "--image", "/no/such.png")]
+    public void Bad_input_is_one_error_line(int code, string expected, params string[] args)
     {
         using var temp = new TempDirectory();
-        Assert.Contains(expected, AssertOneLineError(1, Invoke([.. args, "--out", temp["hc"]])));
+        Assert.Contains(expected, AssertOneLineError(code, Invoke([.. args, "--out", temp["hc"]])));
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
     }
 

@@ -68,25 +68,43 @@ public class ReceptiveFieldCommandTests
         var numbers = Json(output);
         Assert.Equal(14, numbers.GetProperty("initial").GetProperty("theoretical_rf").GetInt32());
         Assert.Equal("conv2", numbers.GetProperty("final").GetProperty("layer").GetString());
-        AssertPng(Path.Combine(new RunFolder(temp["run"]).Figures, "erf.png"), 840, 480);
-        Assert.Contains("initial", Invoke("erf", temp["run"], "--samples", "2", "--input", "random", "--out", temp["again.png"]).Out);
+        // --json is for scripts: it leaves no figure behind unless --out asks for one.
+        var figure = Path.Combine(new RunFolder(temp["run"]).Figures, "erf.png");
+        Assert.False(File.Exists(figure));
+        Assert.Contains("initial", Invoke("erf", temp["run"], "--samples", "2", "--input", "random").Out);
+        AssertPng(figure, 840, 480);
+        Assert.Equal(0, Invoke("erf", temp["run"], "--samples", "2", "--json", "--out", temp["again.png"]).Code);
+        AssertPng(temp["again.png"], 840, 480);
+    }
+
+    [Fact]
+    public void Erf_json_of_a_model_writes_no_heat_map_into_the_current_folder()
+    {
+        var args = new[] { "erf", "--model", "erf-stack", "--depth", "2", "--input", "1x12x12", "--samples", "1", "--device", "cpu", "--json" };
+        var layer = Json(Invoke(args).Out).GetProperty("layer").GetString();
+        var here = Path.GetFullPath($"erf-erf-stack-{layer}.png");
+        File.Delete(here);
+        var (code, output, error) = Invoke(args);
+        Assert.Equal((0, ""), (code, error));
+        Assert.Equal(layer, Json(output).GetProperty("layer").GetString());
+        Assert.False(File.Exists(here));
     }
 
     [Theory]
-    [InlineData("layer fc1 has no spatial output; layers with maps: conv1", "erf", "--layer", "fc1")]
-    [InlineData("model mnist-net has no layer 'conv9'; valid layers: conv1", "erf", "--layer", "conv9")]
-    [InlineData("unit 40,0 is outside layer pool2's 4x4 map", "erf", "--unit", "40,0")]
-    [InlineData("unit 'top' is not 'center' or ROW,COL", "erf", "--unit", "top")]
-    [InlineData("/no/such/run: no such run folder or checkpoint file", "erf", "/no/such/run")]
-    [InlineData("/no/such.dat: no such weights file", "erf", "--weights", "/no/such.dat")]
-    [InlineData("inputs are 1x28x28 but erf-stack was built for 1x64x64", "erf", "--model", "erf-stack", "--input", "data")]
-    [InlineData("erf-stack needs depth >= 1", "erf", "--model", "erf-stack", "--depth", "0")]
-    [InlineData("--depths '5,x' is not a comma-separated list", "erf-study", "--depths", "5,x")]
-    [InlineData("the study needs at least two depths", "erf-study", "--depths", "5")]
-    public void Bad_erf_input_is_one_error_line(string expected, params string[] args)
+    [InlineData(1, "layer fc1 has no spatial output; layers with maps: conv1", "erf", "--layer", "fc1")]
+    [InlineData(1, "model mnist-net has no layer 'conv9'; valid layers: conv1", "erf", "--layer", "conv9")]
+    [InlineData(2, "unit 40,0 is outside layer pool2's 4x4 map", "erf", "--unit", "40,0")]
+    [InlineData(2, "unit 'top' is not 'center' or ROW,COL", "erf", "--unit", "top")]
+    [InlineData(1, "/no/such/run: no such run folder or checkpoint file", "erf", "/no/such/run")]
+    [InlineData(1, "/no/such.dat: no such weights file", "erf", "--weights", "/no/such.dat")]
+    [InlineData(1, "inputs are 1x28x28 but erf-stack was built for 1x64x64", "erf", "--model", "erf-stack", "--input", "data")]
+    [InlineData(1, "erf-stack needs depth >= 1", "erf", "--model", "erf-stack", "--depth", "0")]
+    [InlineData(2, "--depths '5,x' is not a comma-separated list", "erf-study", "--depths", "5,x")]
+    [InlineData(2, "the study needs at least two depths", "erf-study", "--depths", "5")]
+    public void Bad_erf_input_is_one_error_line(int code, string expected, params string[] args)
     {
         using var temp = new TempDirectory();
-        var error = AssertOneLineError(1, Invoke([.. args, "--out", temp["x"]]));
+        var error = AssertOneLineError(code, Invoke([.. args, "--out", temp["x"]]));
         Assert.Contains(expected, error);
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
     }

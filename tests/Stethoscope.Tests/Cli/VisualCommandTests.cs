@@ -131,10 +131,10 @@ public class VisualCommandTests
         Assert.Equal((0, ""), (code, error));
         using var maps = SKBitmap.Decode(temp["big-maps.png"]);
         Assert.True(maps.Width > 313, $"{maps.Width}");
-        Assert.Contains("exactly one input", AssertOneLineError(1, Invoke("activations", run)));
+        Assert.Contains("exactly one input", AssertOneLineError(2, Invoke("activations", run)));
         Assert.Contains("layers with maps: conv1", AssertOneLineError(1, Invoke("activations", run, "--sample", "0", "--layer", "fc1")));
         Assert.Contains("valid layers: conv1", AssertOneLineError(1, Invoke("activations", run, "--sample", "0", "--layer", "nope")));
-        Assert.Contains("outside the run's test split", AssertOneLineError(1, Invoke("activations", run, "--sample", "100000")));
+        Assert.Contains("outside the run's test split", AssertOneLineError(2, Invoke("activations", run, "--sample", "100000")));
         Assert.Contains("no such image file", AssertOneLineError(1, Invoke("activations", run, "--image", temp["none.png"])));
     }
 }

@@ -102,7 +102,7 @@ public class DashboardServerTests
         using (var server = DashboardCommand.Start(new DashboardOptions(temp.Path, "0.0.0.0", Port: 0), new Terminal(output, error)))
             Assert.StartsWith("http://127.0.0.1:", server.Address.ToString());
         Assert.StartsWith("warning: --host 0.0.0.0: the dashboard and every file of your runs can be read from other machines", error.Output);
-        Assert.Contains("is not an IP address", Assert.Throws<StethoscopeException>(() => DashboardCommand.Start(new DashboardOptions(temp.Path, "example.org", Port: 0), new Terminal(output, error))).Message);
+        Assert.Contains("is not an IP address", Assert.Throws<InvalidOptionException>(() => DashboardCommand.Start(new DashboardOptions(temp.Path, "example.org", Port: 0), new Terminal(output, error))).Message);
     }
 }
 
