@@ -71,7 +71,10 @@ public static class DistributionChart
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"NaN/inf {what} (first: step {first})", FillColor = NonFiniteShade });
             plot.Legend.Alignment = Alignment.UpperRight;
             plot.ShowLegend();
-            plot.Axes.SetLimitsX(Math.Min(steps[0], spans[0].From), Math.Max(steps[^1], spans[^1].To));
+            // Wide enough for the shading, with a margin so a lone finite sample at either end stays visible.
+            var (low, high) = (Math.Min(steps[0], spans[0].From), Math.Max(steps[^1], spans[^1].To));
+            var margin = Math.Max(0.5, (high - low) * 0.03);
+            plot.Axes.SetLimitsX(low - margin, high + margin);
         }
         return plot;
     }
