@@ -43,25 +43,31 @@ public static class Safetensors
         }
     }
 
+    /// <summary>Values copied to the file at a time: 16 MiB, so a tensor of any size is written without a byte array
+    /// of its own size (which .NET cannot make beyond 2 GiB).</summary>
+    const long ChunkValues = 1 << 22;
+
     /// <summary>Writes <paramref name="tensors"/> as F32, names sorted, atomically.</summary>
-    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors)
+    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors) => Write(path, tensors, ChunkValues);
+
+    /// <summary>As <see cref="Write(string, IReadOnlyDictionary{string, Tensor})"/>, copying <paramref name="chunkValues"/>
+    /// values at a time (small in tests, so that chunk boundaries are crossed).</summary>
+    internal static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, long chunkValues)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkValues, 1);
+        var ordered = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).ToArray();
         var header = new JsonObject();
-        var blobs = new List<byte[]>();
         long offset = 0;
-        foreach (var (name, tensor) in tensors.OrderBy(t => t.Key, StringComparer.Ordinal))
+        foreach (var (name, tensor) in ordered)
         {
-            using var scope = NewDisposeScope();
-            var values = tensor.detach().to(float32).cpu().contiguous().data<float>().ToArray();
-            var bytes = BitConverter.IsLittleEndian ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray() : LittleEndian(values);
+            var bytes = tensor.numel() * sizeof(float);
             header[name] = new JsonObject
             {
                 ["dtype"] = "F32",
                 ["shape"] = new JsonArray([.. tensor.shape.Select(d => (JsonNode)d)]),
-                ["data_offsets"] = new JsonArray(offset, offset + bytes.Length),
+                ["data_offsets"] = new JsonArray(offset, offset + bytes),
             };
-            blobs.Add(bytes);
-            offset += bytes.Length;
+            offset += bytes;
         }
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
         // The format asks that data start 8-byte aligned: pad the header with spaces.
@@ -75,17 +81,33 @@ public static class Safetensors
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded.Length);
             stream.Write(length);
             stream.Write(padded);
-            foreach (var blob in blobs)
-                stream.Write(blob);
+            foreach (var (_, tensor) in ordered)
+                WriteValues(stream, tensor, chunkValues);
         });
     }
 
-    static byte[] LittleEndian(float[] values)
+    /// <summary>The tensor's values as little-endian F32 in row-major order, one chunk at a time.</summary>
+    static void WriteValues(Stream stream, Tensor tensor, long chunkValues)
     {
-        var bytes = new byte[values.Length * 4];
-        for (var i = 0; i < values.Length; i++)
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
-        return bytes;
+        using var scope = NewDisposeScope();
+        var flat = tensor.detach().to(float32).cpu().contiguous().reshape(-1);
+        var count = flat.shape[0];
+        // Only a big-endian machine needs a buffer to turn the bytes around.
+        var buffer = BitConverter.IsLittleEndian ? [] : new byte[Math.Min(count, chunkValues) * sizeof(float)];
+        for (long start = 0; start < count; start += chunkValues)
+        {
+            var n = (int)Math.Min(chunkValues, count - start);
+            using var chunk = flat.narrow(0, start, n);
+            var values = chunk.data<float>().ToArray();
+            if (BitConverter.IsLittleEndian)
+            {
+                stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+                continue;
+            }
+            for (var i = 0; i < n; i++)
+                BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(4 * i), values[i]);
+            stream.Write(buffer, 0, 4 * n);
+        }
     }
 
     static byte[] ReadHeader(string path, FileStream stream)

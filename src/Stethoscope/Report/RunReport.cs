@@ -10,9 +10,9 @@ namespace Stethoscope.Report;
 
 /// <summary>
 /// <c>RUN/index.html</c>: one page that works from the file system with nothing fetched from anywhere — the run's
-/// configuration and results, every figure in <c>figures/</c> with alt text, and the gradient sound in an
-/// <c>&lt;audio&gt;</c> element above a gradient-norm chart (drawn in the page from metrics.csv) whose cursor follows
-/// playback, so a sound can be traced to the step that made it; clicking the chart plays from that step.
+/// configuration and results, every figure in <c>figures/</c> with alt text, and the gradient sounds (recorded while
+/// training, or rendered later by <c>sonify</c>), each in an <c>&lt;audio&gt;</c> element labelled by its mapping,
+/// above a gradient-norm chart (drawn in the page from metrics.csv) whose cursor follows playback, so a sound can be traced to the step that made it; clicking the chart plays from that step.
 /// </summary>
 public static class RunReport
 {
@@ -110,9 +110,11 @@ public static class RunReport
             framesPerStep = columns.Count * SoundMapping.ToneFrames + SoundMapping.GapFrames,
         };
         var json = JsonSerializer.Serialize(data).Replace("</", "<\\/", StringComparison.Ordinal);
-        var hasSound = File.Exists(run.GradientSound);
-        var audio = hasSound
-            ? $"""<audio id="sound" controls preload="metadata" src="{E(Relative(run, run.GradientSound))}">Your browser cannot play WAV files.</audio>"""
+        var sounds = Sounds(run);
+        // The first player carries id="sound": the cursor follows it until another one is played.
+        var audio = sounds.Count > 0
+            ? string.Concat(sounds.Select((sound, i) =>
+                $"""<div class="sound-file"><p class="sound-label">{E(sound.Label)}</p><audio {(i == 0 ? "id=\"sound\" " : "")}controls preload="metadata" src="{E(Relative(run, sound.Path))}">Your browser cannot play WAV files.</audio></div>""" + "\n"))
             : "<p>No sound was recorded for this run (train with <code>--sonify</code>, or run <code>stethoscope sonify</code> on it).</p>";
         return $"""
             <section class="sound"><h2>Gradient sound</h2>
@@ -124,6 +126,47 @@ public static class RunReport
             <script>{Script}</script></section>
 
             """;
+    }
+
+    /// <summary>
+    /// The gradient sounds in <c>sound/</c>: the one streamed while training (<c>gradient-norms.wav</c>) first, then
+    /// those <c>sonify</c> rendered (<c>gradient-norms-&lt;mapping&gt;.wav</c>) in the order of <see cref="MappingKind"/>,
+    /// each labelled by its mapping. Every mapping keeps the same steps per second, so one cursor serves them all.
+    /// </summary>
+    internal static IReadOnlyList<(string Path, string Label)> Sounds(RunFolder run)
+    {
+        var sounds = new List<(string, string)>();
+        if (File.Exists(run.GradientSound))
+            sounds.Add((run.GradientSound, $"Recorded while training ({TrainingMapping(run.GradientSound)} mapping)"));
+        if (!Directory.Exists(run.Sound))
+            return sounds;
+        const string stem = "gradient-norms-";
+        var mappings = Enum.GetNames<MappingKind>().Select(m => m.ToLowerInvariant()).ToList();
+        var rendered = Directory.EnumerateFiles(run.Sound, stem + "*.wav")
+            .Select(path => (Path: path, Mapping: Path.GetFileNameWithoutExtension(path)[stem.Length..]))
+            .OrderBy(s => mappings.IndexOf(s.Mapping) is var i && i >= 0 ? i : int.MaxValue).ThenBy(s => s.Mapping, StringComparer.Ordinal);
+        foreach (var (path, mapping) in rendered)
+            sounds.Add((path, mappings.Contains(mapping) ? $"Rendered by sonify ({mapping} mapping)" : $"Rendered by sonify ({mapping})"));
+        return sounds;
+    }
+
+    /// <summary>The mapping of the sound recorded while training, which run.json does not keep: the seed mapping is
+    /// the only mono one (<see cref="SoundMapping.ChannelsOf"/>); the header is enough to tell.</summary>
+    static string TrainingMapping(string wavPath)
+    {
+        var header = new byte[64];
+        int read;
+        using (var stream = File.OpenRead(wavPath))
+            read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        try
+        {
+            var channels = WavFile.Parse(header.AsSpan(0, read), wavPath).Channels;
+            return Enum.GetValues<MappingKind>().First(k => SoundMapping.ChannelsOf(k) == channels).ToString().ToLowerInvariant();
+        }
+        catch (Exception e) when (e is Data.DataFormatException or InvalidOperationException)
+        {
+            return "unknown";
+        }
     }
 
     /// <summary>Every PNG under figures/, in the order of <see cref="Captions"/>, then the rest by name.</summary>
@@ -150,14 +193,15 @@ public static class RunReport
         h1{margin-bottom:.2em}.status{font-size:1.1em}.status.diverged{color:#b00}.status.completed{color:#070}
         table.config{border-collapse:collapse;margin:1em 0}table.config th{text-align:left;padding:2px 12px 2px 0;color:#555;font-weight:normal}
         figure{margin:2em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption{color:#555}
-        audio{width:100%}canvas{width:100%;height:auto;border:1px solid #ddd;cursor:crosshair}footer{color:#888;margin:3em 0 1em}
+        audio{width:100%}.sound-label{margin:.6em 0 .1em;color:#555}canvas{width:100%;height:auto;border:1px solid #ddd;cursor:crosshair}footer{color:#888;margin:3em 0 1em}
         """;
 
-    // Draws the norms on a log scale, one colour per layer, and moves a cursor with the audio's current time.
+    // Draws the norms on a log scale, one colour per layer, and moves a cursor with the current time of the player
+    // last started (starting one pauses the others, so the cursor always names the step being heard).
     const string Script = """
         (function(){
         const d=JSON.parse(document.getElementById('norm-data').textContent);
-        const c=document.getElementById('norms'),g=c.getContext('2d'),audio=document.getElementById('sound');
+        const c=document.getElementById('norms'),g=c.getContext('2d'),players=[...document.querySelectorAll('section.sound audio')];let audio=players[0];
         const colors=['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf'];
         const L=50,R=10,T=10,B=30,W=c.width-L-R,H=c.height-T-B;
         const logs=d.norms.map(s=>s.map(v=>v>0?Math.log10(v):null));
@@ -177,8 +221,9 @@ public static class RunReport
         }
         const stepAt=t=>Math.min(last,1+Math.floor(t*d.sampleRate/d.framesPerStep));
         draw(null);
-        if(audio){audio.addEventListener('timeupdate',()=>draw(stepAt(audio.currentTime)));
-          c.addEventListener('click',e=>{const r=c.getBoundingClientRect(),px=(e.clientX-r.left)*c.width/r.width;
+        players.forEach(p=>{p.addEventListener('play',()=>{players.forEach(o=>{if(o!==p)o.pause();});audio=p;});
+          p.addEventListener('timeupdate',()=>{if(p===audio)draw(stepAt(p.currentTime));});});
+        if(audio){c.addEventListener('click',e=>{const r=c.getBoundingClientRect(),px=(e.clientX-r.left)*c.width/r.width;
             const s=Math.round(first+Math.min(1,Math.max(0,(px-L)/W))*(last-first));
             audio.currentTime=(s-1)*d.framesPerStep/d.sampleRate;audio.play();});}
         })();

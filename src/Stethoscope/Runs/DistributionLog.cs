@@ -63,13 +63,23 @@ public sealed class DistributionLog(RunFolder folder, EventFileWriter? events) :
             d.UpdateRatio is { } ratio ? Format(ratio) : "", .. d.Buckets.Select(Format)]));
         if (events is null)
             return;
-        var edges = Enumerable.Range(1, d.Buckets.Length).Select(i => d.Min + (d.Max - (double)d.Min) * i / d.Buckets.Length).ToArray();
-        var count = d.Count;
-        events.WriteHistogram(step, $"{(d.Kind == TensorKind.Weight ? "weights" : "gradients")}/{d.Layer}", d.Min, d.Max, count,
-            d.Mean * count, count * ((double)d.Std * d.Std + (double)d.Mean * d.Mean), edges, [.. d.Buckets.Select(b => (double)b)]);
+        // A tensor with no finite element has an empty histogram between +inf and -inf: TensorBoard draws that as
+        // weights at exactly 0 (and TensorFlow refuses to write it), so it gets no histogram; the CSV row above
+        // keeps the step, and our own figures mark it.
+        if (HasFiniteValue(d))
+        {
+            var edges = Enumerable.Range(1, d.Buckets.Length).Select(i => d.Min + (d.Max - (double)d.Min) * i / d.Buckets.Length).ToArray();
+            var count = d.Count;
+            events.WriteHistogram(step, $"{(d.Kind == TensorKind.Weight ? "weights" : "gradients")}/{d.Layer}", d.Min, d.Max, count,
+                d.Mean * count, count * ((double)d.Std * d.Std + (double)d.Mean * d.Mean), edges, [.. d.Buckets.Select(b => (double)b)]);
+        }
         if (d.UpdateRatio is { } update)
             events.WriteScalars(step, [($"update_ratio/{d.Layer}", update)]);
     }
+
+    /// <summary>Whether the histogram holds any element: the probe buckets only finite ones, between the finite
+    /// minimum and maximum, which stay infinite when there is none.</summary>
+    public static bool HasFiniteValue(LayerDistribution d) => d.Count > 0 && float.IsFinite(d.Min) && float.IsFinite(d.Max);
 
     SampleFile Samples(string layer)
     {

@@ -23,6 +23,7 @@ public sealed class LivePlayer : IDisposable
     readonly Process process;
     readonly Channel<byte[]> queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropOldest });
     readonly Task pump;
+    bool disposed;
 
     LivePlayer(Process process, string program)
     {
@@ -67,7 +68,7 @@ public sealed class LivePlayer : IDisposable
     /// <summary>Queues interleaved samples for playing; never blocks.</summary>
     public void Enqueue(ReadOnlySpan<float> samples)
     {
-        if (Problem is not null)
+        if (Problem is not null || disposed)
             return;
         var bytes = new byte[samples.Length * 2];
         for (var i = 0; i < samples.Length; i++)
@@ -75,8 +76,13 @@ public sealed class LivePlayer : IDisposable
         queue.Writer.TryWrite(bytes);
     }
 
+    /// <summary>Lets the player finish what it was given, then stops it; later calls do nothing (a recorder that owns
+    /// the player disposes it when training ends, and its own owner's <c>using</c> disposes it again).</summary>
     public void Dispose()
     {
+        if (disposed)
+            return;
+        disposed = true;
         queue.Writer.TryComplete();
         pump.Wait(TimeSpan.FromSeconds(2));
         // The player still holds up to a pipe's worth of sound (under a second); let it finish, then stop it.

@@ -38,6 +38,7 @@ public sealed class SoundRecorder(SoundSettings settings, LivePlayer? player = n
     float[] window = [];
     int windowFill;
     int windowSteps;
+    bool disposed;
 
     public void OnTrainingStart(TrainingStart start)
     {
@@ -73,8 +74,13 @@ public sealed class SoundRecorder(SoundSettings settings, LivePlayer? player = n
         Dispose();
     }
 
+    /// <summary>Closes the WAV, the event file and the player. Called by <see cref="OnTrainingEnd"/> and again by the
+    /// owner's <c>using</c>: only the first call does anything.</summary>
     public void Dispose()
     {
+        if (disposed)
+            return;
+        disposed = true;
         wav?.Dispose();
         events?.Dispose();
         player?.Dispose();

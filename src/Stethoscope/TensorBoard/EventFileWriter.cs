@@ -74,6 +74,7 @@ public sealed class EventFileWriter : IDisposable
 
     public void Flush() => stream.Flush();
 
+    /// <summary>Closes the file; safe to call again (owners close it when training ends and again on leaving a <c>using</c>).</summary>
     public void Dispose() => stream.Dispose();
 
     void Write(Event e)

@@ -75,6 +75,32 @@ public class WeightFileTests
     }
 
     [Fact]
+    public void Tensors_are_streamed_to_the_file_in_chunks_byte_for_byte_as_the_format_lays_them_out()
+    {
+        using var temp = new TempDirectory();
+        using var scope = NewDisposeScope();
+        // 10 values in chunks of 3 leave a short last chunk; the transposed view is not contiguous, so it must be
+        // copied into row-major order first: [[0, 2, 4], [1, 3, 5]].
+        var tensors = new Dictionary<string, Tensor>
+        {
+            ["b"] = arange(10, float32).mul(0.5f).sub(1f),
+            ["a"] = arange(6, float32).view(3, 2).t(),
+        };
+        Safetensors.Write(temp["chunked"], tensors, chunkValues: 3);
+        var json = """{"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"b":{"dtype":"F32","shape":[10],"data_offsets":[24,64]}}""";
+        var header = System.Text.Encoding.UTF8.GetBytes(json.PadRight((json.Length + 7) / 8 * 8));
+        float[] values = [0, 2, 4, 1, 3, 5, -1, -0.5f, 0, 0.5f, 1, 1.5f, 2, 2.5f, 3, 3.5f];
+        byte[] expected = [.. BitConverter.GetBytes((ulong)header.Length), .. header, .. values.SelectMany(BitConverter.GetBytes)];
+        Assert.Equal(expected, File.ReadAllBytes(temp["chunked"]));
+        Safetensors.Write(temp["whole"], tensors);
+        Assert.Equal(expected, File.ReadAllBytes(temp["whole"]));
+        var read = Safetensors.Read(temp["chunked"]);
+        Assert.Equal(new long[] { 2, 3 }, read["a"].shape);
+        Assert.Equal(values[..6], read["a"].data<float>().ToArray());
+        Assert.Equal(values[6..], read["b"].data<float>().ToArray());
+    }
+
+    [Fact]
     public void Torchvision_vgg16_names_map_onto_ours()
     {
         using var vgg = Vgg16.Build(new ModelRequest(new InputShape(3, 32, 32)));

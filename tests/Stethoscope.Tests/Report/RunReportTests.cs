@@ -20,6 +20,10 @@ public class RunReportTests
             Assert.Matches("alt=\"[^\"]{10,}\"", image.Value);
     }
 
+    /// <summary>Each audio player of the page: its label and its file.</summary>
+    static (string Label, string Source)[] Audios(string html) =>
+        [.. Regex.Matches(html, "<p class=\"sound-label\">([^<]*)</p><audio [^>]*src=\"([^\"]*)\"").Select(m => (m.Groups[1].Value, m.Groups[2].Value))];
+
     [Fact]
     public void The_report_links_every_figure_and_the_sound_and_carries_the_norms_for_the_cursor()
     {
@@ -27,12 +31,14 @@ public class RunReportTests
         var run = new RunFolder(temp["run"]);
         Assert.Equal(0, Invoke("train", "--data", "synthetic:64", "--max-steps", "5", "--batch-size", "16", "--device", "cpu", "--quiet", "--sonify", "--distributions-every", "2", "--out", run.Root).Code);
         Assert.Equal(0, Invoke("plot", run.Root).Code);
+        Assert.Equal(0, Invoke("sonify", run.Root, "--mapping", "log").Code);
         var (code, output, error) = Invoke("report", run.Root);
         Assert.Equal((0, ""), (code, error));
         Assert.Equal(Path.Combine(run.Root, "index.html"), output.Trim());
         var html = File.ReadAllText(Path.Combine(run.Root, "index.html"));
         AssertSelfContained(run, html);
         Assert.Contains("<audio id=\"sound\" controls preload=\"metadata\" src=\"sound/gradient-norms.wav\">", html);
+        Assert.Equal([("Recorded while training (seed mapping)", "sound/gradient-norms.wav"), ("Rendered by sonify (log mapping)", "sound/gradient-norms-log.wav")], Audios(html));
         Assert.Equal(6, Regex.Matches(html, "<img ").Count); // plot's five and the live filter grid
         var json = Regex.Match(html, "<script type=\"application/json\" id=\"norm-data\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
         var data = JsonDocument.Parse(json).RootElement;
@@ -42,7 +48,7 @@ public class RunReportTests
     }
 
     [Fact]
-    public void A_run_without_sound_says_how_to_make_it_and_a_missing_run_is_an_error()
+    public void A_run_without_sound_says_how_to_make_it_then_plays_what_sonify_rendered_and_a_missing_run_is_an_error()
     {
         using var temp = new TempDirectory();
         Assert.Equal(0, Invoke("train", "--data", "synthetic:32", "--max-steps", "2", "--device", "cpu", "--quiet", "--out", temp["run"]).Code);
@@ -51,6 +57,15 @@ public class RunReportTests
         Assert.Contains("No sound was recorded for this run", html);
         Assert.DoesNotContain("<audio", html);
         Assert.Contains("no such run folder", AssertOneLineError(1, Invoke("report", temp["none"])));
+        // sonify renders it afterwards, under a name per mapping: the report finds every rendering.
+        Assert.Equal(0, Invoke("sonify", temp["run"], "--mapping", "log").Code);
+        Assert.Equal(0, Invoke("sonify", temp["run"]).Code);
+        Assert.Equal(0, Invoke("report", temp["run"]).Code);
+        html = File.ReadAllText(Path.Combine(temp["run"], "index.html"));
+        Assert.DoesNotContain("No sound was recorded", html);
+        Assert.Contains("<audio id=\"sound\" controls preload=\"metadata\" src=\"sound/gradient-norms-seed.wav\">", html);
+        Assert.Equal([("Rendered by sonify (seed mapping)", "sound/gradient-norms-seed.wav"), ("Rendered by sonify (log mapping)", "sound/gradient-norms-log.wav")], Audios(html));
+        AssertSelfContained(new RunFolder(temp["run"]), html);
     }
 
     [Fact]

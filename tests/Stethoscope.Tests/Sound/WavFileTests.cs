@@ -30,6 +30,19 @@ public class WavFileTests
     }
 
     [Fact]
+    public void Disposing_twice_leaves_the_file_as_the_first_dispose_wrote_it()
+    {
+        using var temp = new TempDirectory();
+        var writer = new WavWriter(temp["a.wav"], 44100, 2, SampleFormat.Pcm16);
+        writer.Write(Stereo);
+        writer.Dispose();
+        var first = File.ReadAllBytes(temp["a.wav"]);
+        writer.Dispose();
+        Assert.Equal(first, File.ReadAllBytes(temp["a.wav"]));
+        Assert.Equal(44 + Stereo.Length * 2, first.Length);
+    }
+
+    [Fact]
     public void Float32_is_written_with_format_tag_3_and_a_fact_chunk()
     {
         using var temp = new TempDirectory();
