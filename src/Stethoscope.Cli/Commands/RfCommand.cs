@@ -28,7 +28,7 @@ public static class RfCommand
     {
         using var scope = NewDisposeScope();
         using var model = recipe.Create(request, seed: 0);
-        var rows = ReceptiveFieldTable.Of(model);
+        var rows = ReceptiveFieldTable.Of(model as LayerStack ?? throw new StethoscopeException($"{recipe.Name} is not a chain of layers: its receptive fields cannot be computed yet"));
         if (json)
         {
             var layers = rows.Select(r => new { name = r.Layer, receptive_field = r.Size, jump = r.Jump, start = r.Start });
@@ -40,7 +40,7 @@ public static class RfCommand
             column.RightAligned();
         foreach (var row in rows)
             table.AddRow(row.Layer, SizeText(row), row.Jump?.ToString() ?? "", row.Start?.ToString() ?? "");
-        table.Caption($"{model.GetName()}, input {model.InputShape}: receptive field and jump in input pixels; start = where unit 0's window begins");
+        table.Caption($"{model.GetName()}, input {request.Input}: receptive field and jump in input pixels; start = where unit 0's window begins");
         terminal.Out.Write(table);
         var unknown = rows.FirstOrDefault(r => r.Kind == ReceptiveFieldKind.Unknown);
         if (unknown is not null)

@@ -68,15 +68,15 @@ public static class Demo
         return new Trainer(model, digits, options, [.. Trainer.StandardProbes, distributions], [recorder, filters, sound, .. extra]).Run(cancel);
     }
 
-    static void DrawFilters(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
+    static void DrawFilters(RunFolder run, nn.Module<Tensor, Tensor> model, DatasetSplit digits, Device device)
     {
-        var conv1 = model.FindLayer("conv1").Weight!;
+        var conv1 = ModuleTree.Find(model, "conv1").Weight!;
         FilterGrid.SavePng(conv1, FilterScaling.PerFilter, Path.Combine(run.Figures, "filters-conv1.png"), "conv1 filters after training, each scaled on its own");
-        var images = BatchGradients.Compute(model, digits.Train, 64, device);
+        var images = BatchGradients.Compute(model, MnistNet.Recipe.Objective, digits.Train, 64, device);
         FilterGrid.SavePng(conv1.grad!, FilterScaling.PerFilter, Path.Combine(run.Figures, "filters-conv1-gradients.png"), $"conv1 weight gradients on {images} training digits");
     }
 
-    static void DrawFeatureMaps(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
+    static void DrawFeatureMaps(RunFolder run, nn.Module<Tensor, Tensor> model, DatasetSplit digits, Device device)
     {
         using var scope = NewDisposeScope();
         var digit = digits.Test.Images[TestDigit];
@@ -89,7 +89,7 @@ public static class Demo
         }
     }
 
-    static void DrawHypercolumnClusters(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
+    static void DrawHypercolumnClusters(RunFolder run, nn.Module<Tensor, Tensor> model, DatasetSplit digits, Device device)
     {
         using var scope = NewDisposeScope();
         var digit = digits.Test.Images[TestDigit];

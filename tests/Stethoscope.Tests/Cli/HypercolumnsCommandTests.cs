@@ -28,7 +28,7 @@ public class HypercolumnsCommandTests
     public void A_model_with_weights_from_a_file_reads_an_image()
     {
         using var temp = new TempDirectory();
-        using (var model = MnistNet.Recipe.Create(new ModelRequest(new InputShape(1, 28, 28)), seed: 3))
+        using (var model = (LayerStack)MnistNet.Recipe.Create(new ModelRequest(new InputShape(1, 28, 28)), seed: 3))
             WeightFile.Save(model, temp["w.safetensors"]);
         using (var image = new SKBitmap(40, 30))
         {
@@ -60,7 +60,7 @@ public class HypercolumnsCommandTests
     public void Weights_of_another_model_are_refused_with_what_does_not_fit()
     {
         using var temp = new TempDirectory();
-        using (var stack = ErfStack.Recipe.Create(new ModelRequest(new InputShape(1, 28, 28)), seed: 0))
+        using (var stack = (LayerStack)ErfStack.Recipe.Create(new ModelRequest(new InputShape(1, 28, 28)), seed: 0))
             WeightFile.Save(stack, temp["stack.safetensors"]);
         var error = AssertOneLineError(1, Invoke("hypercolumns", "--model", "mnist-net", "--weights", temp["stack.safetensors"], "--image", temp["x.png"], "--out", temp["hc"]));
         Assert.Contains("does not fit mnist-net for input 1x28x28: missing: fc1.weight, fc1.bias, … (4 in all); unexpected: conv3.bias, conv3.weight, … (6 in all)", error);
