@@ -140,9 +140,12 @@ public class VisualCommandTests
         var (code, output, error) = Invoke("activations", run, "--sample", "3", "--layer", "relu2");
         Assert.Equal((0, ""), (code, error));
         // relu2 of the seed network on a 28x28 digit: 50 maps of 8x8, each enlarged 7 times (56 px), in 8 columns
-        // and 7 rows of 60 x 79 px cells under a 26 px title (476 x 575); the digit beside it enlarged 575 / 2 / 28
-        // = 10 times, then 16 px.
-        AssertPngSizes(Path.GetDirectoryName(output.Trim())!, (Path.GetFileName(output.Trim()), 280 + 16 + 476, 575));
+        // and 7 rows of 60 x 79 px cells under a 26 px title (476 x 575, wider if the title is: 13 px text and 4 px);
+        // the digit beside it enlarged 575 / 2 / 28 = 10 times, then 16 px.
+        const string title = "run: relu2 for sample3 (28x28 px): 50 maps of 8x8, each scaled on its own";
+        using var font = new SKFont(SKTypeface.Default, 13);
+        var grid = Math.Max(476, (int)font.MeasureText(title) + 4);
+        AssertPngSizes(Path.GetDirectoryName(output.Trim())!, (Path.GetFileName(output.Trim()), 280 + 16 + grid, 575));
         using (var big = new SKBitmap(313, 250))
         {
             using var canvas = new SKCanvas(big);
