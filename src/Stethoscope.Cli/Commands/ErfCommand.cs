@@ -81,7 +81,7 @@ public static class ErfCommand
         var device = Devices.Resolve(settings.Device);
         using var model = recipe.Create(request, settings.Seed);
         if (settings.Weights is not null)
-            ModelCheckpoint.Load(model, settings.Weights, $"{recipe.Name} for input {request.Input}");
+            ModelCheckpoint.Load(model, settings.Weights, $"{recipe.Name} checkpoint for input {request.Input}");
         model.to(device);
         using var data = settings.Input == ErfInputKind.Data ? BundledDigits.Load() : null;
         var inputs = data is null ? ErfInputs.Random(request.Input, settings.Seed) : ErfInputs.From(data.Test);

@@ -59,7 +59,7 @@ public sealed class LayerStack : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Loads a Stethoscope checkpoint (<see cref="ModelCheckpoint"/>).</summary>
-    public void LoadWeights(string path) => ModelCheckpoint.Load(this, path, $"{GetName()} for input {InputShape}");
+    public void LoadWeights(string path) => ModelCheckpoint.Load(this, path, $"{GetName()} checkpoint for input {InputShape}");
 
     /// <summary>The last layer whose output is still a map (channels × height × width): the default for feature
     /// maps and receptive fields.</summary>

@@ -48,7 +48,7 @@ public sealed record RunCheckpoint(RunFolder Run, RunManifest Manifest, string P
         var model = Recipe.Build(new ModelRequest(InputShape, Manifest.Data.Classes));
         try
         {
-            ModelCheckpoint.Load(model, Path, $"{Manifest.Config.Model} for input {InputShape}");
+            ModelCheckpoint.Load(model, Path, $"{Manifest.Config.Model} checkpoint for input {InputShape}");
             return model;
         }
         catch

@@ -10,6 +10,7 @@ namespace Stethoscope.Training;
 /// <param name="DataName">The data's name in run.json when <paramref name="Data"/> is null.</param>
 /// <param name="Input">The input shape; null: taken from the first input that goes through the model's <c>call()</c>.</param>
 /// <param name="Options">The settings, when a trainer knows them; null: read off the optimizer at the first step.</param>
+/// <param name="Normalization">How inputs were normalised, recorded when <paramref name="Data"/> is null.</param>
 /// <param name="PlannedSteps">Steps the loop will take, when known (progress bars use it).</param>
 /// <param name="BatchesPerEpoch">Steps per epoch, when known.</param>
 public sealed record WatchSettings(
@@ -17,6 +18,7 @@ public sealed record WatchSettings(
     string DataName = "custom",
     InputShape? Input = null,
     TrainingOptions? Options = null,
+    Data.Normalization? Normalization = null,
     long? PlannedSteps = null,
     long? BatchesPerEpoch = null);
 
@@ -36,14 +38,21 @@ public sealed class TrainingWatcher : IDisposable
     readonly IProbe[] probes;
     readonly ITrainingObserver[] observers;
     readonly WatchSettings settings;
+    readonly IDisposable[] owned;
     readonly DateTimeOffset started = DateTimeOffset.Now;
     Action? removeInputHook;
     InputShape? seenInput;
     string[]? names;
     TrainingResult? result;
 
-    public TrainingWatcher(nn.Module<Tensor, Tensor> model, IEnumerable<IProbe> probes, IEnumerable<ITrainingObserver> observers, WatchSettings? settings = null)
+    /// <param name="model">Any module; its weighted layers are found at the first step.</param>
+    /// <param name="probes">What to measure every step.</param>
+    /// <param name="observers">Who receives the numbers.</param>
+    /// <param name="settings">What the watcher cannot see for itself.</param>
+    /// <param name="owned">Parts the watcher disposes when it is disposed (probes and observers it was given to keep).</param>
+    public TrainingWatcher(nn.Module<Tensor, Tensor> model, IEnumerable<IProbe> probes, IEnumerable<ITrainingObserver> observers, WatchSettings? settings = null, IEnumerable<IDisposable>? owned = null)
     {
+        this.owned = [.. owned ?? []];
         this.model = model;
         this.probes = [.. probes];
         this.observers = [.. observers];
@@ -152,9 +161,17 @@ public sealed class TrainingWatcher : IDisposable
     /// <summary>Ends a run that was not finished as <c>interrupted</c>: a loop left by an exception or a break.</summary>
     public void Dispose()
     {
-        if (result is null)
-            Finish(RunStatus.Interrupted);
-        RemoveInputHook();
+        try
+        {
+            if (result is null)
+                Finish(RunStatus.Interrupted);
+        }
+        finally
+        {
+            RemoveInputHook();
+            foreach (var part in owned)
+                part.Dispose();
+        }
     }
 
     /// <summary>
@@ -173,7 +190,7 @@ public sealed class TrainingWatcher : IDisposable
         RemoveInputHook();
         var input = settings.Input ?? settings.Data?.Shape ?? seenInput;
         Layers = input is { } shape ? ModelTrace.Of(model, shape) : ModelTrace.Untraced(model);
-        var data = settings.Data ?? new DataDescription(settings.DataName, 0, 0, input ?? default, output is { Dimensions: 2 } ? (int)output.shape[1] : 0, null);
+        var data = settings.Data ?? new DataDescription(settings.DataName, 0, 0, input ?? default, output is { Dimensions: 2 } ? (int)output.shape[1] : 0, settings.Normalization);
         var options = settings.Options ?? OptionsOf(optimizer, output);
         var start = new TrainingStart(model, Layers, options, data, device, settings.PlannedSteps, settings.BatchesPerEpoch, started);
         Notify(o => o.OnTrainingStart(start));

@@ -57,7 +57,7 @@ public class HypercolumnsTests
         using var scope = NewDisposeScope();
         using var model = MnistNet.Recipe.Create(new ModelRequest(new InputShape(1, 28, 28)), seed: 0);
         var error = Assert.Throws<StethoscopeException>(() => Hypercolumns.Extract(model, rand(1, 8, 8), ["conv2"], Cpu));
-        Assert.StartsWith("a 8x8 px image is too small for mnist-net up to relu2", error.Message);
+        Assert.StartsWith("input [1x8x8] does not fit mnist-net up to relu2", error.Message);
         Assert.Contains("valid layers", Assert.Throws<StethoscopeException>(() => Hypercolumns.Extract(model, rand(1, 28, 28), ["conv9"], Cpu)).Message);
     }
 

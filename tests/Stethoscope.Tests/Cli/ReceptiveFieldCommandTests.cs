@@ -98,7 +98,6 @@ public class ReceptiveFieldCommandTests
     [InlineData(2, "unit 'top' is not 'center' or ROW,COL", "erf", "--unit", "top")]
     [InlineData(1, "/no/such/run: no such run folder or checkpoint file", "erf", "/no/such/run")]
     [InlineData(1, "/no/such.dat: no such weights file", "erf", "--weights", "/no/such.dat")]
-    [InlineData(1, "inputs are 1x28x28 but erf-stack was built for 1x64x64", "erf", "--model", "erf-stack", "--input", "data")]
     [InlineData(1, "erf-stack needs depth >= 1", "erf", "--model", "erf-stack", "--depth", "0")]
     [InlineData(2, "--depths '5,x' is not a comma-separated list", "erf-study", "--depths", "5,x")]
     [InlineData(2, "the study needs at least two depths", "erf-study", "--depths", "5")]

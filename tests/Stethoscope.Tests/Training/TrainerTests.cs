@@ -73,8 +73,8 @@ public class TrainerTests
     [Fact]
     public void Options_out_of_range_and_mismatched_data_are_refused()
     {
-        Assert.Contains("batch size", Assert.Throws<StethoscopeException>(() => new TrainingOptions { BatchSize = 0 }.Validate()).Message);
-        Assert.Contains("momentum", Assert.Throws<StethoscopeException>(() => new TrainingOptions { Momentum = 1.5 }.Validate()).Message);
+        Assert.Contains("batch size", Assert.Throws<InvalidOptionException>(() => new TrainingOptions { BatchSize = 0 }.Validate()).Message);
+        Assert.Contains("momentum", Assert.Throws<InvalidOptionException>(() => new TrainingOptions { Momentum = 1.5 }.Validate()).Message);
         using var data = SyntheticBars.Create(trainCount: 16, testCount: 8);
         using var vgg = Vgg16.Build(new ModelRequest(new InputShape(3, 32, 32)));
         var error = Assert.Throws<StethoscopeException>(() => new Trainer(vgg, data, new TrainingOptions(), [], []));

@@ -1,0 +1,74 @@
+using Stethoscope.Data;
+using Stethoscope.Imaging;
+using Stethoscope.Models;
+using Stethoscope.Probes;
+using Stethoscope.Runs;
+using Stethoscope.Sound;
+using Stethoscope.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Stethoscope;
+
+/// <summary>What a watched run records besides loss, accuracy and gradient norms.</summary>
+/// <param name="Data">The data's name in run.json (<c>train</c> writes its <c>--data</c> here).</param>
+/// <param name="Input">The input shape; null: taken from the first batch through the model's <c>call()</c>.</param>
+/// <param name="Normalization">How inputs were normalised, so <c>activations</c> can show an image file; null: none.</param>
+/// <param name="DistributionsEvery">Weight and gradient distributions every N steps (0: never).</param>
+/// <param name="Sound">The gradient sound, or null for none.</param>
+/// <param name="Player">A live player for the sound (see <see cref="LivePlayer.TryStart"/>), or null.</param>
+/// <param name="FilterImages">The first convolution's filter grid in TensorBoard and <c>figures/</c> every 500 steps.</param>
+public sealed record RunWatchOptions(
+    string Data = "custom",
+    InputShape? Input = null,
+    Normalization? Normalization = null,
+    int DistributionsEvery = DistributionProbe.DefaultEvery,
+    SoundSettings? Sound = null,
+    LivePlayer? Player = null,
+    bool FilterImages = true);
+
+/// <summary>
+/// Stethoscope in anyone's training loop, as short as <c>wandb.watch(model)</c>: <see cref="Start"/> attaches a
+/// <see cref="TrainingWatcher"/> to a model and a new run folder with every standard probe and recorder, so the
+/// folder is the one <c>stethoscope train</c> writes and <c>plot</c>, <c>report</c>, <c>sonify</c>, <c>compare</c>
+/// and <c>dashboard</c> read it unchanged. <c>train</c> itself assembles its run with <see cref="Parts"/>.
+/// </summary>
+public static class RunWatch
+{
+    /// <summary>Creates <paramref name="folder"/> (refusing one that holds a run) and watches <paramref name="model"/> into it.
+    /// Call <c>Step(loss, output, targets, optimizer)</c> after <c>backward()</c>, <c>Evaluation</c> after evaluating,
+    /// and <c>Finish()</c> at the end; disposing the watcher without finishing records the run as interrupted.</summary>
+    public static TrainingWatcher Start(nn.Module<Tensor, Tensor> model, string folder, RunWatchOptions? options = null)
+    {
+        options ??= new RunWatchOptions();
+        var run = RunFolder.Create(folder);
+        var parts = Parts(run, options);
+        return new TrainingWatcher(model, parts.Probes, parts.Observers, new WatchSettings(DataName: options.Data, Input: options.Input, Normalization: options.Normalization), parts.Owned);
+    }
+
+    /// <summary>The probes and observers of a recorded run, and what must be disposed with it.</summary>
+    public static RunParts Parts(RunFolder run, RunWatchOptions options)
+    {
+        List<IDisposable> owned = [];
+        var recorder = Own(owned, new RunRecorder(run, options.Data));
+        List<ITrainingObserver> observers = [recorder];
+        if (options.FilterImages)
+            observers.Add(Own(owned, new FilterImageRecorder(run.TensorBoardFilters, run.Figures)));
+        if (options.Sound is { } sound)
+            observers.Add(Own(owned, new SoundRecorder(sound, options.Player)));
+        List<IProbe> probes = [.. Trainer.StandardProbes];
+        if (options.DistributionsEvery > 0)
+            probes.Add(Own(owned, new DistributionProbe(options.DistributionsEvery)));
+        return new RunParts(probes, observers, owned);
+    }
+
+    static T Own<T>(List<IDisposable> owned, T part)
+        where T : IDisposable
+    {
+        owned.Add(part);
+        return part;
+    }
+}
+
+/// <summary>The probes and observers that record a run, and the parts to dispose when it ends.</summary>
+public sealed record RunParts(IReadOnlyList<IProbe> Probes, IReadOnlyList<ITrainingObserver> Observers, IReadOnlyList<IDisposable> Owned);
