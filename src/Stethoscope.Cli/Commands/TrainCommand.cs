@@ -32,8 +32,11 @@ public static class TrainCommand
         var defaults = new TrainingOptions();
         var model = new Option<string>("--model") { Description = "model name (see 'stethoscope models')", DefaultValueFactory = _ => "mnist-net" };
         var data = new Option<string>("--data") { Description = $"training data: {DataSource.Forms}", DefaultValueFactory = _ => "bundled" };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd or adam", DefaultValueFactory = _ => "sgd" };
-        optimizer.AcceptOnlyFromAmong("sgd", "adam");
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam or adamw", DefaultValueFactory = _ => "sgd" };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
+        var schedule = new Option<string>("--schedule") { Description = "learning rate: constant, step (divided by 10 every --step-every steps) or cosine (annealed to 0 over the run)", DefaultValueFactory = _ => "constant" };
+        schedule.AcceptOnlyFromAmong("constant", "step", "cosine");
+        var stepEvery = new Option<int>("--step-every") { Description = "with --schedule step: steps between divisions by 10", DefaultValueFactory = _ => defaults.StepEvery };
         var lr = new Option<double>("--lr") { Description = "learning rate (the seed's: 0.01)", DefaultValueFactory = _ => defaults.LearningRate };
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum (the seed's: 0.5)", DefaultValueFactory = _ => defaults.Momentum };
         var nesterov = new Option<bool>("--nesterov") { Description = "Nesterov momentum for SGD" };
@@ -61,7 +64,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a model with probes and record a run folder (metrics, TensorBoard, checkpoints).")
         {
-            model, data, optimizer, lr, momentum, nesterov, weightDecay, batchSize, epochs, maxSteps, seed, device,
+            model, data, optimizer, schedule, stepEvery, lr, momentum, nesterov, weightDecay, batchSize, epochs, maxSteps, seed, device,
             evalEvery, onDivergence, output, runs, quiet, sonify, mapping, lossTrack, window, play, distributionsEvery, dashboard,
         };
         dashboardOptions.AddTo(command);
@@ -71,6 +74,8 @@ public static class TrainCommand
             {
                 Optimizer = Enum.Parse<OptimizerKind>(r.GetValue(optimizer)!, ignoreCase: true),
                 LearningRate = r.GetValue(lr),
+                Schedule = Enum.Parse<ScheduleKind>(r.GetValue(schedule)!, ignoreCase: true),
+                StepEvery = r.GetValue(stepEvery),
                 Momentum = r.GetValue(momentum),
                 Nesterov = r.GetValue(nesterov),
                 WeightDecay = r.GetValue(weightDecay),
@@ -104,20 +109,26 @@ public static class TrainCommand
         using var data = DataSource.Load(settings.Data, settings.Options.Seed);
         using var model = recipe.Create(new ModelRequest(data.Train.Shape, data.Train.Classes), settings.Options.Seed);
         var folder = settings.Out is null ? RunFolder.CreateUnder(settings.Runs, recipe.Name) : RunFolder.Create(settings.Out);
-        using var recorder = new RunRecorder(folder, settings.Data);
-        using var sound = settings.Sound is { } choice ? SoundRecorderFor(choice, folder, terminal) : null;
-        using var filters = new FilterImageRecorder(folder.TensorBoardFilters, folder.Figures);
-        ITrainingObserver[] observers = sound is null ? [recorder, filters] : [recorder, filters, sound];
-        using var distributions = settings.DistributionsEvery > 0 ? new DistributionProbe(settings.DistributionsEvery) : null;
-        IProbe[] probes = distributions is null ? Trainer.StandardProbes : [.. Trainer.StandardProbes, distributions];
-
-        using var server = settings.Dashboard is { } board ? DashboardCommand.Start(board, terminal) : null;
-        using var interrupt = new InterruptSignal(cancel);
-        var result = settings.Quiet
-            ? new Trainer(model, data, settings.Options, probes, observers).Run(interrupt.Token)
-            : WithProgress(terminal.Out, bar => new Trainer(model, data, settings.Options, probes, [.. observers, new TrainingProgress(terminal.Out, bar, settings.ProgressEvery)]).Run(interrupt.Token));
-        Report(settings, terminal.Out, folder, result);
-        return result.Status == RunStatus.Interrupted ? Interrupted : 0;
+        var (sound, player) = settings.Sound is { } choice ? SoundFor(choice, folder, terminal) : (null, null);
+        // The same parts as a user's loop watched with RunWatch.Start: one way to record a run.
+        var parts = RunWatch.Parts(folder, new RunWatchOptions(settings.Data, DistributionsEvery: settings.DistributionsEvery, Sound: sound, Player: player));
+        try
+        {
+            using var server = settings.Dashboard is { } board ? DashboardCommand.Start(board, terminal) : null;
+            using var interrupt = new InterruptSignal(cancel);
+            TrainingResult Train(IEnumerable<ITrainingObserver> extra) =>
+                new Trainer(model, data, settings.Options, parts.Probes, [.. parts.Observers, .. extra], recipe.Objective).Run(interrupt.Token);
+            var result = settings.Quiet
+                ? Train([])
+                : WithProgress(terminal.Out, bar => Train([new TrainingProgress(terminal.Out, bar, settings.ProgressEvery)]));
+            Report(settings, terminal.Out, folder, result);
+            return result.Status == RunStatus.Interrupted ? Interrupted : 0;
+        }
+        finally
+        {
+            foreach (var part in parts.Owned)
+                part.Dispose();
+        }
     }
 
     /// <summary>
@@ -133,14 +144,14 @@ public static class TrainCommand
         settings.Dashboard?.Validate();
     }
 
-    static SoundRecorder SoundRecorderFor(SoundChoice choice, RunFolder folder, Terminal terminal)
+    static (SoundSettings Sound, LivePlayer? Player) SoundFor(SoundChoice choice, RunFolder folder, Terminal terminal)
     {
         var channels = SoundMapping.ChannelsOf(choice.Mapping);
         LivePlayer? player = null;
         if (choice.Play && (player = LivePlayer.TryStart(SoundMapping.SampleRate, channels, out var problem)) is null)
             terminal.Error.MarkupLineInterpolated($"[yellow]warning:[/] --play: {problem}; the sound is still written to {folder.GradientSound}");
         var tensorBoard = choice.WindowSteps > 0 ? folder.TensorBoardSound : null;
-        return new SoundRecorder(new SoundSettings(folder.GradientSound, choice.Mapping, choice.LossTrack, tensorBoard, Math.Max(1, choice.WindowSteps)), player);
+        return (new SoundSettings(folder.GradientSound, choice.Mapping, choice.LossTrack, tensorBoard, Math.Max(1, choice.WindowSteps)), player);
     }
 
     /// <summary>Runs <paramref name="train"/> under a Spectre progress bar when the console is interactive.</summary>
