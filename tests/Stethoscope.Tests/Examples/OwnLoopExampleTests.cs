@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Stethoscope.Probes;
+using Stethoscope.Runs;
+using Stethoscope.Training;
+using static Stethoscope.Tests.Cli.CliInvocation;
+
+namespace Stethoscope.Tests.Examples;
+
+/// <summary>
+/// <c>examples/OwnLoop</c> as a user meets it: built and run with <c>dotnet run</c> from the repository (it is not part
+/// of the solution), then every run-folder command on what it left. The README's library section is that file's code.
+/// </summary>
+public class OwnLoopExampleTests
+{
+    static readonly string[] Weighted = ["stem.conv", "layer1.conv1", "layer1.conv2", "layer2.conv1", "layer2.conv2", "layer2.downsample.0", "fc"];
+
+    static string Repository
+    {
+        get
+        {
+            var folder = new DirectoryInfo(AppContext.BaseDirectory);
+            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Stethoscope.slnx")))
+                folder = folder.Parent;
+            return folder?.FullName ?? throw new InvalidOperationException("the tests run outside the repository");
+        }
+    }
+
+    static string Example => Path.Combine(Repository, "examples", "OwnLoop");
+
+    [Fact]
+    public async Task The_example_builds_runs_and_leaves_a_run_folder_every_command_reads()
+    {
+        using var temp = new TempDirectory();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repository };
+        foreach (var arg in new[] { "run", "--project", Example, "--", temp["run"], "40" })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await output + error);
+        Assert.Contains("Completed after 40 steps", await output);
+
+        var folder = new RunFolder(temp["run"]);
+        var metrics = MetricsCsv.Open(folder.MetricsCsv);
+        Assert.Equal(Weighted.Select(w => GradientNormProbe.Prefix + w), metrics.ColumnsStartingWith(GradientNormProbe.Prefix));
+        Assert.Equal(40, metrics.Rows().Count());
+        Assert.Equal(RunStatus.Completed, RunManifest.Read(folder.RunJson).Status);
+
+        Assert.Equal(0, Invoke("plot", folder.Root).Code);
+        Assert.Equal(0, Invoke("sonify", folder.Root).Code);
+        Assert.Equal(0, Invoke("report", folder.Root).Code);
+        Assert.Equal(0, Invoke("compare", folder.Root, folder.Root, "--out", temp["compare"]).Code);
+        // The run names the example's model class, so commands that need the model rebuild it from its assembly.
+        var filters = Invoke("filters", folder.Root, "--layer", "layer1.conv2", "--out", temp["filters.png"]);
+        Assert.Equal((0, ""), (filters.Code, filters.Error));
+        Assert.Equal(0, Invoke("activations", folder.Root, "--sample", "0", "--layer", "layer2", "--out", temp["maps.png"]).Code);
+        Assert.Equal(0, Invoke("erf", folder.Root, "--layer", "layer2", "--samples", "4", "--json").Code);
+        Assert.True(File.Exists(Path.Combine(folder.Figures, "curves.png")) && File.Exists(temp["filters.png"]) && File.Exists(temp["maps.png"]));
+    }
+
+    [Fact]
+    public void The_readme_shows_the_example_s_own_loop_word_for_word()
+    {
+        var code = File.ReadAllLines(Path.Combine(Example, "Program.cs"));
+        var first = Array.IndexOf(code, "// README:begin") + 1;
+        var last = Array.IndexOf(code, "// README:end");
+        Assert.True(first > 0 && last > first, "Program.cs marks the loop the README shows");
+        var readme = File.ReadAllText(Path.Combine(Repository, "README.md")).ReplaceLineEndings("\n");
+        Assert.Contains(string.Join("\n", code[first..last]), readme);
+    }
+}
