@@ -15,7 +15,7 @@ public sealed record SeedClipResult(SeedClip Clip, RunFolder Run, string Wav, Tr
 
 /// <summary>
 /// Seed 000's five sound clips, made again: the seed network on the bundled digits for 200 steps each with SGD lr
-/// 0.01, 0.1 and 1.0 (batch 10), SGD lr 1.0 with batch 256 (explodes into NaN), and Adam lr 0.01 (batch 10), momentum
+/// 0.01, 0.1 and 1.0 (batch 10), SGD lr 1.0 with batch 256 (explodes: into NaN on some CPUs, into dead ReLUs on others), and Adam lr 0.01 (batch 10), momentum
 /// 0.5 as in the seed, training on through NaN as the seed did. Each clip is a full run folder; its sound (the seed's
 /// mapping) is copied beside them as <c>&lt;name&gt;.wav</c>, and <c>norm-traces.png</c> shows the five traces.
 /// Fewer steps run the same clips through the same code, for tests and quick looks.
