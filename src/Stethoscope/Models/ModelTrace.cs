@@ -27,7 +27,7 @@ public sealed class ModelTrace
 {
     readonly Dictionary<string, TracedLayer> byPath;
 
-    ModelTrace(string name, InputShape? input, IReadOnlyList<TracedLayer> layers)
+    ModelTrace(string name, InputShape? input, IReadOnlyList<TracedLayer> layers, string? untracedBecause = null)
     {
         Name = name;
         Input = input;
@@ -35,8 +35,8 @@ public sealed class ModelTrace
         byPath = layers.ToDictionary(l => l.Path);
         var weighted = layers.Where(l => l.Weight is not null).ToArray();
         Weighted = [.. weighted.Where(l => l.Order is not null).OrderBy(l => l.Order), .. weighted.Where(l => l.Order is null)];
-        Warnings = input is null
-            ? []
+        Warnings = untracedBecause is not null
+            ? [untracedBecause]
             : [.. weighted.Where(l => l.Order is null).Select(l => $"layer {l.Path} never ran in a forward pass through call(): if its parent calls {l.Path.Split('.')[^1]}.forward(x), TorchSharp skips its hooks; use .call(x) (kept in registration order)")];
     }
 
@@ -106,13 +106,14 @@ public sealed class ModelTrace
         return Build(model, input, modules, order, shapes);
     }
 
-    /// <summary>The modules without running the model: no shapes, weighted layers in registration order.</summary>
-    public static ModelTrace Untraced(nn.Module model) => Build(model, null, ModuleTree.Of(model), [], []);
+    /// <summary>The modules without running the model: no shapes, weighted layers in registration order;
+    /// <paramref name="because"/> (null: none) becomes the one warning.</summary>
+    public static ModelTrace Untraced(nn.Module model, string? because = null) => Build(model, null, ModuleTree.Of(model), [], [], because);
 
-    static ModelTrace Build(nn.Module model, InputShape? input, IReadOnlyList<NamedModule> modules, Dictionary<string, int> order, Dictionary<string, long[]> shapes) =>
+    static ModelTrace Build(nn.Module model, InputShape? input, IReadOnlyList<NamedModule> modules, Dictionary<string, int> order, Dictionary<string, long[]> shapes, string? untracedBecause = null) =>
         new(model.GetName(), input, [.. modules.Select(m => new TracedLayer(
             m.Path, m.Kind, shapes.GetValueOrDefault(m.Path), m.Module.parameters().Sum(p => p.numel()),
-            order.TryGetValue(m.Path, out var o) ? o : null, m.Weight, m.Module))])
+            order.TryGetValue(m.Path, out var o) ? o : null, m.Weight, m.Module))], untracedBecause)
         {
             Parameters = model.parameters().Sum(p => p.numel()),
         };

@@ -189,7 +189,9 @@ public sealed class TrainingWatcher : IDisposable
     {
         RemoveInputHook();
         var input = settings.Input ?? settings.Data?.Shape ?? seenInput;
-        Layers = input is { } shape ? ModelTrace.Of(model, shape) : ModelTrace.Untraced(model);
+        Layers = input is { } shape
+            ? ModelTrace.Of(model, shape)
+            : ModelTrace.Untraced(model, $"{model.GetName()} never ran through call() before the first step and no input shape was given: layers are in registration order, shapes unknown");
         var data = settings.Data ?? new DataDescription(settings.DataName, 0, 0, input ?? default, output is { Dimensions: 2 } ? (int)output.shape[1] : 0, settings.Normalization);
         var options = settings.Options ?? OptionsOf(optimizer, output);
         var start = new TrainingStart(model, Layers, options, data, device, settings.PlannedSteps, settings.BatchesPerEpoch, started);
