@@ -19,7 +19,7 @@ namespace Stethoscope.Cli.Commands;
 public static class ErfCommand
 {
     /// <summary>What to measure: a run (both checkpoints) or a model by name, and where the inputs come from.</summary>
-    public sealed record Settings(string? Run, string? Weights, ErfSettings Erf, ErfInputKind Input, DeviceChoice Device, long Seed, string? Out, bool Json);
+    public sealed record Settings(string? Run, string? Weights, ErfSettings Erf, ErfInputKind Input, DeviceChoice Device, long Seed, string? Out, bool Json, InputShape? RandomShape = null);
 
     public static Command Create(Terminal terminal)
     {
@@ -64,8 +64,9 @@ public static class ErfCommand
                 kind, Enum.Parse<DeviceChoice>(r.GetValue(device)!, ignoreCase: true), r.GetValue(seed), r.GetValue(output), r.GetValue(json));
             if (runPath is not null)
             {
+                // A shape means random inputs of that size: the layers up to the measured one decide what fits.
                 if (inputText is not (null or "data" or "random"))
-                    throw new InvalidOptionException("a run's model has its own input shape: --input takes random or data with RUN");
+                    settings = settings with { RandomShape = InputShape.Parse(inputText) };
                 return RunOnRun(settings, terminal);
             }
             var stack = new ErfStackSettings(r.GetValue(depth), r.GetValue(kernel), r.GetValue(channels),
@@ -99,7 +100,7 @@ public static class ErfCommand
             throw new InvalidOptionException("--weights goes with --model; a run's checkpoints are its weights");
         var folder = RunCheckpoint.Open(settings.Run!).Run;
         var device = Devices.Resolve(settings.Device);
-        var comparison = ErfComparison.Measure(folder, settings.Erf, settings.Input, device, settings.Seed);
+        var comparison = ErfComparison.Measure(folder, settings.Erf, settings.Input, device, settings.Seed, settings.RandomShape);
         var path = FigurePath(settings, Path.Combine(folder.Figures, "erf.png"));
         if (path is not null)
             ErfFigure.SavePng([new ErfPanel("initial", comparison.Initial), new ErfPanel("final", comparison.Final)], path);
