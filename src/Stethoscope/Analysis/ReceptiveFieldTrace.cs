@@ -133,7 +133,7 @@ internal sealed class ReceptiveFieldTrace
         why = "";
         if (!tensors.TryGetValue(tensor, out var known))
             return null;
-        if (known.Values.shape.SequenceEqual(tensor.shape) && known.Values.equal(tensor).item<bool>())
+        if (known.Values.shape.SequenceEqual(tensor.shape) && known.Values.eq(tensor).all().item<bool>())
             return known.Field;
         why = $" (it was changed in place after {Name(known.Producer)} made it)";
         return null;
