@@ -22,7 +22,7 @@ Console.WriteLine("| ---: | ---: | ---: | ---: | ---: |");
 foreach (var (channels, samples) in new[] { (1, 512), (16, 128) })
 {
     var request = new ModelRequest(new InputShape(channels, Size, Size), ErfStack: new ErfStackSettings(Depth, Channels: channels, Activation: StackActivation.ReLU, Init: StackInit.Random));
-    using var model = ErfStack.Recipe.Create(request, seed: 0);
+    using var model = (LayerStack)ErfStack.Recipe.Create(request, seed: 0);
     model.to(device);
     using var direct = nn.Sequential([.. Enumerable.Range(0, Depth).SelectMany(i => new (string, nn.Module<Tensor, Tensor>)[]
     {

@@ -16,7 +16,7 @@ using static TorchSharp.torch;
 var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 string[] layers = ["conv1_2", "conv2_2", "conv3_3", "conv4_3", "conv5_3"];
 var device = Devices.Resolve(DeviceChoice.Auto);
-using var vgg = Vgg16.Recipe.Create(new ModelRequest(new InputShape(3, 224, 224)), seed: 0);
+using var vgg = (LayerStack)Vgg16.Recipe.Create(new ModelRequest(new InputShape(3, 224, 224)), seed: 0);
 vgg.to(device);
 vgg.eval();
 using var image = rand([3, 224, 224], generator: new Generator(1));

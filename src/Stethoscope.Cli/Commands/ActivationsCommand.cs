@@ -3,6 +3,7 @@ using Spectre.Console;
 using Stethoscope.Analysis;
 using Stethoscope.Cli.Output;
 using Stethoscope.Imaging;
+using Stethoscope.Models;
 using Stethoscope.Runs;
 using Stethoscope.Training;
 using TorchSharp;
@@ -43,9 +44,9 @@ public static class ActivationsCommand
         var normalization = checkpoint.Manifest.Data.Normalization;
         using var scope = NewDisposeScope();
         var (input, name) = settings.Image is { } path
-            ? (FeatureMaps.LoadImage(path, model.InputShape, normalization), Path.GetFileNameWithoutExtension(path))
+            ? (FeatureMaps.LoadImage(path, checkpoint.InputShape.Channels, normalization), Path.GetFileNameWithoutExtension(path))
             : (TestSample(checkpoint, settings.Sample!.Value), $"sample{settings.Sample}");
-        var layer = model.SpatialLayer(settings.Layer).Name;
+        var layer = ModelTrace.Of(model, checkpoint.InputShape).SpatialLayer(settings.Layer).Path;
         var maps = FeatureMaps.Of(model, input, layer, device);
         var shown = normalization.Undo(input.unsqueeze(0))[0];
         var title = $"{checkpoint.Manifest.Name}: {layer} for {name} ({input.shape[2]}x{input.shape[1]} px): {maps.shape[0]} maps of {maps.shape[2]}x{maps.shape[1]}, each scaled on its own";

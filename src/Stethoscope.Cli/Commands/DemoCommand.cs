@@ -13,12 +13,18 @@ public static class DemoCommand
     public static Command Create(Terminal terminal)
     {
         var output = new Option<string?>("--out") { Description = "run folder to create (default: runs/demo-<time>)" };
-        var command = new Command("demo", "Train the seed network with every probe and its sound, draw everything, and write the report page.") { output };
-        command.SetAction(r => StethoscopeCommand.Guard(terminal, () => Run(r.GetValue(output), terminal)));
+        var maxSteps = new Option<long?>("--max-steps") { Description = $"stop training after this many steps (default: {Demo.Epochs} epochs); every figure, measurement and the report follow as always" };
+        maxSteps.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<long?>() is < 1 and var steps)
+                r.AddError($"--max-steps must be at least 1; got {steps}");
+        });
+        var command = new Command("demo", "Train the seed network with every probe and its sound, draw everything, and write the report page.") { output, maxSteps };
+        command.SetAction(r => StethoscopeCommand.Guard(terminal, () => Run(r.GetValue(output), terminal, r.GetValue(maxSteps))));
         return command;
     }
 
-    public static int Run(string? output, Terminal terminal)
+    public static int Run(string? output, Terminal terminal, long? maxSteps = null)
     {
         var folder = Path.GetFullPath(output ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}"));
         void Stage(string stage) => terminal.Out.MarkupLineInterpolated($"[grey]{stage} …[/]");
@@ -27,7 +33,7 @@ public static class DemoCommand
         TrainCommand.WithProgress(terminal.Out, bar =>
         {
             IReadOnlyList<ITrainingObserver> observers = bar is null ? [] : [new TrainingProgress(terminal.Out, bar)];
-            result = Demo.Run(folder, Stage, observers, interrupt.Token);
+            result = Demo.Run(folder, Stage, observers, interrupt.Token, maxSteps);
             return result.Training;
         });
         var training = result!.Training;

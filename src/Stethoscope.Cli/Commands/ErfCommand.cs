@@ -81,10 +81,10 @@ public static class ErfCommand
         var device = Devices.Resolve(settings.Device);
         using var model = recipe.Create(request, settings.Seed);
         if (settings.Weights is not null)
-            model.LoadWeights(settings.Weights);
+            ModelCheckpoint.Load(model, settings.Weights, $"{recipe.Name} for input {request.Input}");
         model.to(device);
         using var data = settings.Input == ErfInputKind.Data ? BundledDigits.Load() : null;
-        var inputs = data is null ? ErfInputs.Random(model.InputShape, settings.Seed) : ErfInputs.From(data.Test);
+        var inputs = data is null ? ErfInputs.Random(request.Input, settings.Seed) : ErfInputs.From(data.Test);
         var field = EffectiveReceptiveField.Measure(model, inputs, settings.Erf, device);
         var path = FigurePath(settings, $"erf-{recipe.Name}-{field.Layer}.png");
         if (path is not null)

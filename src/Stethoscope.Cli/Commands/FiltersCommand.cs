@@ -41,30 +41,31 @@ public static class FiltersCommand
         var device = Devices.Resolve(settings.Device);
         using var model = checkpoint.Load();
         model.to(device);
-        var layer = ConvolutionLayer(model, settings.Layer);
+        var layer = ConvolutionLayer(ModelTrace.Of(model, checkpoint.InputShape), settings.Layer);
         var weight = layer.Weight!;
-        var what = $"{layer.Name} filters";
+        var what = $"{layer.Path} filters";
         if (settings.Gradients)
         {
             using var data = checkpoint.LoadData();
-            what = $"gradients of {layer.Name} on {BatchGradients.Compute(model, data.Train, settings.BatchSize, device)} training images";
+            what = $"gradients of {layer.Path} on {BatchGradients.Compute(model, checkpoint.Recipe.Objective, data.Train, settings.BatchSize, device)} training images";
         }
         var values = settings.Gradients ? weight.grad! : weight;
         var suffix = (settings.Gradients ? "-gradients" : "") + (settings.Scaling == FilterScaling.Global ? "-global" : "");
-        var path = settings.Out ?? Path.Combine(checkpoint.Run.Figures, $"filters-{layer.Name}{suffix}.png");
+        var path = settings.Out ?? Path.Combine(checkpoint.Run.Figures, $"filters-{layer.Path}{suffix}.png");
         var title = $"{checkpoint.Manifest.Name} {Path.GetFileNameWithoutExtension(checkpoint.Path)}: {what} [{string.Join("x", values.shape)}], {(settings.Scaling == FilterScaling.PerFilter ? "each tile scaled on its own" : "one scale, blue < 0 < red")}";
         FilterGrid.SavePng(values, settings.Scaling, path, title);
         terminal.Out.MarkupLineInterpolated($"{Path.GetFullPath(path)}");
         return 0;
     }
 
-    static Layer ConvolutionLayer(LayerStack model, string? name)
+    /// <summary>The named convolution (null: the first in forward order), refusing any other module.</summary>
+    static TracedLayer ConvolutionLayer(ModelTrace model, string? name)
     {
-        var convolutions = model.WeightedLayers.Where(l => l.Weight!.dim() == 4).ToArray();
-        var layer = name is null ? convolutions.FirstOrDefault() : model.FindLayer(name);
+        var convolutions = model.Weighted.Where(l => l.Weight!.dim() == 4).ToArray();
+        var layer = name is null ? convolutions.FirstOrDefault() : model.Find(name);
         if (layer is not null && convolutions.Contains(layer))
             return layer;
-        var valid = convolutions.Length == 0 ? "none" : string.Join(", ", convolutions.Select(l => l.Name));
-        throw new StethoscopeException($"layer {name ?? "(default)"} is not a convolution of {model.GetName()}; convolution layers: {valid}");
+        var valid = convolutions.Length == 0 ? "none" : ModuleTree.Listing(convolutions.Select(l => l.Path));
+        throw new StethoscopeException($"layer {name ?? "(default)"} is not a convolution of {model.Name}; convolution layers: {valid}");
     }
 }

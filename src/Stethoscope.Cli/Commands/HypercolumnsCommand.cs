@@ -83,15 +83,15 @@ public static class HypercolumnsCommand
         return 0;
     }
 
-    static (LayerStack Model, Tensor Input, Tensor Shown, string Folder) FromModel(Settings settings)
+    static (nn.Module<Tensor, Tensor> Model, Tensor Input, Tensor Shown, string Folder) FromModel(Settings settings)
     {
         var recipe = ModelRegistry.Find(settings.Model);
         var model = recipe.Create(new ModelRequest(recipe.DefaultInput), settings.Seed);
         try
         {
             if (settings.Weights is not null)
-                WeightFile.Load(model, settings.Weights);
-            var unit = ImageFile.LoadResized(settings.Image!, model.InputShape);
+                WeightFile.Load(model as LayerStack ?? throw new StethoscopeException($"--weights: safetensors weights load into registered layer stacks; {recipe.Name} is not one"), settings.Weights);
+            var unit = ImageFile.LoadResized(settings.Image!, recipe.DefaultInput);
             var input = settings.Normalize ? Normalize(unit, Normalization.ImageNet) : unit;
             return (model, input, unit, Folder(settings.Out, Path.Combine("runs", $"hypercolumns-{DateTime.Now:yyyyMMdd-HHmmss}")));
         }
@@ -102,7 +102,7 @@ public static class HypercolumnsCommand
         }
     }
 
-    static (LayerStack Model, Tensor Input, Tensor Shown, string Folder) FromRun(Settings settings)
+    static (nn.Module<Tensor, Tensor> Model, Tensor Input, Tensor Shown, string Folder) FromRun(Settings settings)
     {
         if (settings.Weights is not null)
             throw new InvalidOptionException("--weights goes with --model; a run's checkpoint is its weights");

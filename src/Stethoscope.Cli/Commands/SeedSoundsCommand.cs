@@ -12,16 +12,22 @@ public static class SeedSoundsCommand
     public static Command Create(Terminal terminal)
     {
         var output = new Option<string?>("--out") { Description = "folder for the five runs, their WAVs and norm-traces.png (default: runs/seed-sounds-<time>)" };
-        var command = new Command("seed-sounds", "Make seed 000's five gradient sounds again (SGD lr 0.01/0.1/1.0, lr 1.0 batch 256, Adam), 200 steps each.") { output };
-        command.SetAction(r => StethoscopeCommand.Guard(terminal, () => Run(r.GetValue(output), terminal)));
+        var steps = new Option<int>("--steps") { Description = $"training steps of each clip (default {SeedSounds.Steps}, as in the seed; fewer for a quick look)", DefaultValueFactory = _ => SeedSounds.Steps };
+        steps.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+                r.AddError($"--steps must be at least 1; got {r.GetValueOrDefault<int>()}");
+        });
+        var command = new Command("seed-sounds", $"Make seed 000's five gradient sounds again (SGD lr 0.01/0.1/1.0, lr 1.0 batch 256, Adam), {SeedSounds.Steps} steps each.") { output, steps };
+        command.SetAction(r => StethoscopeCommand.Guard(terminal, () => Run(r.GetValue(output), terminal, r.GetValue(steps))));
         return command;
     }
 
-    public static int Run(string? output, Terminal terminal)
+    public static int Run(string? output, Terminal terminal, int steps = SeedSounds.Steps)
     {
         var folder = Path.GetFullPath(output ?? Path.Combine("runs", $"seed-sounds-{DateTime.Now:yyyyMMdd-HHmmss}"));
         using var digits = BundledDigits.Load();
-        var results = SeedSounds.Run(folder, digits, clip => terminal.Out.MarkupLineInterpolated($"[grey]training[/] {clip.Title} …"));
+        var results = SeedSounds.Run(folder, digits, clip => terminal.Out.MarkupLineInterpolated($"[grey]training[/] {clip.Title} …"), steps: steps);
         var table = new Table().AddColumns("clip", "status", "first NaN/inf", "sound");
         foreach (var result in results)
         {

@@ -13,19 +13,19 @@ namespace Stethoscope.Analysis;
 /// </summary>
 public static class BatchGradients
 {
-    public static int Compute(LayerStack model, ImageDataset data, int count, Device device)
+    public static int Compute(nn.Module<Tensor, Tensor> model, Objective objective, ImageDataset data, int count, Device device)
     {
         if (count < 1)
             throw new InvalidOptionException($"the gradient batch needs at least 1 image; got {count}");
-        if (data.Shape != model.InputShape)
-            throw new StethoscopeException($"data is {data.Shape} but {model.GetName()} was built for {model.InputShape}");
+        if (model is LayerStack stack && data.Shape != stack.InputShape)
+            throw new StethoscopeException($"data is {data.Shape} but {model.GetName()} was built for {stack.InputShape}");
         model.eval();
         model.zero_grad();
         using var scope = NewDisposeScope();
         var n = Math.Min(count, data.Count);
         var images = data.Images.narrow(0, 0, n).to(device);
         var labels = data.Labels.narrow(0, 0, n).to(device);
-        Losses.Compute(model.Objective, model.call(images), labels).backward();
+        Losses.Compute(objective, model.call(images), labels).backward();
         return n;
     }
 }

@@ -61,26 +61,32 @@ public sealed record EffectiveReceptiveField(
     public double this[int row, int column] => Map[row * Width + column];
 
     /// <summary>
-    /// Measures the ERF of <paramref name="model"/> (already on <paramref name="device"/>) over inputs from
-    /// <paramref name="inputs"/>. Inputs go through in batches; the sum stays on the device and is read back once.
+    /// Measures the ERF of <paramref name="model"/> (any module, already on <paramref name="device"/>) over inputs from
+    /// <paramref name="inputs"/>, at the inputs' size (any size the layers up to the measured one accept). The layer
+    /// is a module path (null: the last module with a map); its output is captured with a hook and the pass stops
+    /// there. Inputs go through in batches; the sum stays on the device and is read back once.
     /// </summary>
-    public static EffectiveReceptiveField Measure(LayerStack model, ErfInputs inputs, ErfSettings settings, Device device)
+    public static EffectiveReceptiveField Measure(nn.Module<Tensor, Tensor> model, ErfInputs inputs, ErfSettings settings, Device device)
     {
-        var layer = model.SpatialLayer(settings.Layer);
-        var (row, column) = UnitOf(layer, settings.Unit ?? ErfUnit.Center);
-        if (inputs.Shape != model.InputShape)
-            throw new StethoscopeException($"inputs are {inputs.Shape} but {model.GetName()} was built for {model.InputShape}");
         if (settings.Samples < 1 || settings.BatchSize < 1)
             throw new InvalidOptionException($"samples and batch size must be at least 1; got {settings.Samples} and {settings.BatchSize}");
         if (settings.Samples > inputs.Available)
             throw new InvalidOptionException($"{settings.Samples} samples asked for but the data has {inputs.Available}");
-        var sum = GradientSum(model, inputs, settings, device, layer.Name, row, column);
-        return FromMap(layer.Name, row, column, settings.Samples, sum, model.InputShape.Height, model.InputShape.Width, ReceptiveFieldTable.Of(model, layer.Name));
+        var layer = ModelTrace.Of(model, inputs.Shape, partial: true).SpatialLayer(settings.Layer);
+        var (row, column) = UnitOf(layer, settings.Unit ?? ErfUnit.Center);
+        var sum = GradientSum(model, inputs, settings, device, layer.Path, row, column);
+        return FromMap(layer.Path, row, column, settings.Samples, sum, inputs.Shape.Height, inputs.Shape.Width, TheoreticalOf(model, inputs.Shape, layer.Path));
     }
 
-    static double[] GradientSum(LayerStack model, ErfInputs inputs, ErfSettings settings, Device device, string layer, int row, int column)
+    /// <summary>The theoretical field of the measured layer, for the ratio; unknown where it cannot be reasoned about.</summary>
+    static ReceptiveFieldRow TheoreticalOf(nn.Module<Tensor, Tensor> model, InputShape input, string layer) =>
+        model is LayerStack stack && stack.InputShape == input
+            ? ReceptiveFieldTable.Of(stack, layer)
+            : new ReceptiveFieldRow(layer, ReceptiveFieldKind.Unknown, null, null, null, "theoretical fields are computed for registered chains at their own input size");
+
+    static double[] GradientSum(nn.Module<Tensor, Tensor> model, ErfInputs inputs, ErfSettings settings, Device device, string layer, int row, int column)
     {
-        var shape = model.InputShape;
+        var shape = inputs.Shape;
         var wasTraining = model.training;
         model.eval();
         try
@@ -91,7 +97,7 @@ public sealed record EffectiveReceptiveField(
                 using var scope = NewDisposeScope();
                 var count = Math.Min(settings.BatchSize, settings.Samples - first);
                 var x = inputs.Batch(first, count).to(device).requires_grad_(true);
-                var unit = model.ForwardThrough(x, layer)[TensorIndex.Colon, TensorIndex.Colon, row, column].sum();
+                var unit = LayerOutputs.Of(model, x, layer)[TensorIndex.Colon, TensorIndex.Colon, row, column].sum();
                 var gradient = torch.autograd.grad([unit], [x])[0];
                 total.add_(gradient.abs().sum([0, 1]));
             }
@@ -159,13 +165,13 @@ public sealed record EffectiveReceptiveField(
         return (r68, double.NaN);
     }
 
-    static (int Row, int Column) UnitOf(Layer layer, ErfUnit unit)
+    static (int Row, int Column) UnitOf(TracedLayer layer, ErfUnit unit)
     {
-        int height = (int)layer.OutputShape[1], width = (int)layer.OutputShape[2];
+        int height = (int)layer.OutputShape![1], width = (int)layer.OutputShape[2];
         var row = unit.Row ?? height / 2;
         var column = unit.Column ?? width / 2;
         if (row < 0 || row >= height || column < 0 || column >= width)
-            throw new InvalidOptionException($"unit {row},{column} is outside layer {layer.Name}'s {height}x{width} map (rows 0..{height - 1}, columns 0..{width - 1})");
+            throw new InvalidOptionException($"unit {row},{column} is outside layer {layer.Path}'s {height}x{width} map (rows 0..{height - 1}, columns 0..{width - 1})");
         return (row, column);
     }
 }

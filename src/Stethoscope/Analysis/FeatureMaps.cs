@@ -6,35 +6,40 @@ using static TorchSharp.torch;
 namespace Stethoscope.Analysis;
 
 /// <summary>
-/// The output of one layer for one input, every channel a map (nolearn's <c>plot_conv_activity</c>): the input
-/// runs through the layers up to that one only, so an image of any size works for the convolutional part.
+/// The output of one layer of any model for one input, every channel a map (nolearn's <c>plot_conv_activity</c>):
+/// captured with a forward hook, the pass stopping at that layer, so an image of any size works for every layer
+/// before the model's head.
 /// </summary>
 public static class FeatureMaps
 {
-    /// <summary>Maps of <paramref name="layer"/> (null: the last layer with a map) for <paramref name="input"/>, a
-    /// normalised (C, H, W) tensor; returns (channels, h, w) on the CPU.</summary>
-    public static Tensor Of(LayerStack model, Tensor input, string? layer, Device device)
+    /// <summary>Maps of the module at <paramref name="layer"/> (null: the last module with a map) for
+    /// <paramref name="input"/>, a normalised (C, H, W) tensor; returns (channels, h, w) on the CPU.</summary>
+    public static Tensor Of(nn.Module<Tensor, Tensor> model, Tensor input, string? layer, Device device)
     {
-        var target = model.SpatialLayer(layer);
-        if (input.dim() != 3 || input.shape[0] != model.InputShape.Channels)
-            throw new StethoscopeException($"{model.GetName()} reads {model.InputShape.Channels}-channel images; the input is [{string.Join("x", input.shape)}]");
+        if (input.dim() != 3)
+            throw new StethoscopeException($"an image is (channels, height, width); the input is [{string.Join("x", input.shape)}]");
+        var path = layer ?? ModelTrace.Of(model, new InputShape((int)input.shape[0], (int)input.shape[1], (int)input.shape[2]), partial: true).SpatialLayer(null).Path;
+        var wasTraining = model.training;
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         try
         {
-            return model.ForwardThrough(input.unsqueeze(0).to(device), target.Name)[0].cpu().MoveToOuterDisposeScope();
+            var maps = LayerOutputs.Of(model, input.unsqueeze(0).to(device), path);
+            if (maps.dim() != 4)
+                throw new StethoscopeException($"layer {path} has no spatial output (its output is [{string.Join("x", maps.shape.Skip(1))}]); choose a convolution, pooling or activation layer before the head");
+            return maps[0].cpu().MoveToOuterDisposeScope();
         }
-        catch (Exception e) when (e is not StethoscopeException)
+        finally
         {
-            throw new StethoscopeException($"a {input.shape[2]}x{input.shape[1]} px image is too small for {model.GetName()} up to {target.Name} ({e.Message.Split('\n')[0].Trim()})");
+            model.train(wasTraining);
         }
     }
 
     /// <summary>An image file as the model's input: grey or RGB to match its channels, at its own size, normalised like the training data.</summary>
-    public static Tensor LoadImage(string path, InputShape shape, Normalization normalization)
+    public static Tensor LoadImage(string path, int channels, Normalization normalization)
     {
-        using var unit = ImageFile.Load(path, shape.Channels);
+        using var unit = ImageFile.Load(path, channels);
         using var batch = unit.unsqueeze(0);
         using var normalised = normalization.Apply(batch);
         return normalised[0].clone();

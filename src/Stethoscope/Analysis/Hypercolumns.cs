@@ -18,27 +18,19 @@ public static class Hypercolumns
     public const long LimitBytes = 4L << 30;
 
     /// <summary>Returns (features, H, W) on the CPU for <paramref name="image"/>, a normalised (C, H, W) tensor.</summary>
-    public static Tensor Extract(LayerStack model, Tensor image, IReadOnlyList<string> layers, Device device, bool normalizePerLayer = false)
+    public static Tensor Extract(nn.Module<Tensor, Tensor> model, Tensor image, IReadOnlyList<string> layers, Device device, bool normalizePerLayer = false)
     {
         if (layers.Count == 0)
             throw new InvalidOptionException("name at least one layer for the hypercolumns");
-        var outputs = layers.Select(model.ActivatedOutputOf).ToArray();
-        if (image.dim() != 3 || image.shape[0] != model.InputShape.Channels)
-            throw new StethoscopeException($"{model.GetName()} reads {model.InputShape.Channels}-channel images; the input is [{string.Join("x", image.shape)}]");
+        var outputs = layers.Select(l => OutputPath(model, l)).ToArray();
+        if (image.dim() != 3)
+            throw new StethoscopeException($"an image is (channels, height, width); the input is [{string.Join("x", image.shape)}]");
         long height = image.shape[1], width = image.shape[2];
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        Dictionary<string, Tensor> captured;
-        try
-        {
-            captured = model.ForwardCapturing(image.unsqueeze(0).to(device), [.. outputs.Select(o => o.Name).Distinct()]);
-        }
-        catch (Exception e) when (e is not StethoscopeException)
-        {
-            throw new StethoscopeException($"a {width}x{height} px image is too small for {model.GetName()} up to {outputs.Last().Name} ({e.Message.Split('\n')[0].Trim()})");
-        }
-        var features = outputs.Sum(o => FeatureCount(captured[o.Name]));
+        var captured = LayerOutputs.Capture(model, image.unsqueeze(0).to(device), outputs);
+        var features = outputs.Sum(o => FeatureCount(captured[o]));
         if (features * height * width * 4 > LimitBytes)
             throw new InvalidOptionException($"{features} features × {height}x{width} px is {features * height * width * 4 / (1 << 20)} MiB, above the {LimitBytes >> 20} MiB limit: choose fewer layers or a smaller image");
         var result = empty([features, height, width], float32, device);
@@ -46,7 +38,7 @@ public static class Hypercolumns
         foreach (var output in outputs)
         {
             using var layerScope = NewDisposeScope();
-            var map = captured[output.Name];
+            var map = captured[output];
             var block = map.dim() == 4
                 ? nn.functional.interpolate(map, [height, width], mode: InterpolationMode.Bilinear, align_corners: false)[0]
                 : map[0].view(-1, 1, 1).expand(map.shape[1], height, width);
@@ -59,4 +51,9 @@ public static class Hypercolumns
     }
 
     static long FeatureCount(Tensor output) => output.shape[1];
+
+    /// <summary>The module whose output stands for <paramref name="layer"/>: a registered stack names a convolution for
+    /// its activation's output, as Keras does (<c>conv1_2</c> is the ReLU's); any other model's paths mean what they say.</summary>
+    static string OutputPath(nn.Module<Tensor, Tensor> model, string layer) =>
+        model is LayerStack stack ? stack.ActivatedOutputOf(layer).Name : ModuleTree.Find(model, layer).Path;
 }

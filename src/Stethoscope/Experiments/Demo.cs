@@ -25,15 +25,21 @@ public static class Demo
 {
     public const int TestDigit = 0;
 
+    /// <summary>The demo's training length: five passes over the bundled digits.</summary>
+    public const int Epochs = 5;
+
     /// <summary>Runs the demo into <paramref name="folder"/>; <paramref name="progress"/> hears each stage as it starts
-    /// and <paramref name="observers"/> watch the training (a progress bar).</summary>
-    public static DemoResult Run(string folder, Action<string>? progress = null, IReadOnlyList<ITrainingObserver>? observers = null, CancellationToken cancel = default)
+    /// and <paramref name="observers"/> watch the training (a progress bar). <paramref name="maxSteps"/> stops the
+    /// training earlier (for tests and quick looks); everything after it runs as always.</summary>
+    public static DemoResult Run(string folder, Action<string>? progress = null, IReadOnlyList<ITrainingObserver>? observers = null, CancellationToken cancel = default, long? maxSteps = null)
     {
+        if (maxSteps is < 1)
+            throw new StethoscopeException($"max steps must be at least 1; got {maxSteps}");
         var device = Devices.Resolve(DeviceChoice.Auto);
         using var digits = BundledDigits.Load();
         var run = RunFolder.Create(folder);
         progress?.Invoke("training the seed network with every probe and its sound");
-        var training = Train(run, digits, observers ?? [], cancel);
+        var training = Train(run, digits, observers ?? [], maxSteps, cancel);
         progress?.Invoke("drawing the training figures");
         TrainingFigures.Render(run);
         if (training.Status is RunStatus.Interrupted or RunStatus.Failed)
@@ -57,9 +63,9 @@ public static class Demo
     static IReadOnlyList<string> AllFigures(RunFolder run) =>
         [.. Directory.EnumerateFiles(run.Figures, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
 
-    static TrainingResult Train(RunFolder run, DatasetSplit digits, IReadOnlyList<ITrainingObserver> extra, CancellationToken cancel)
+    static TrainingResult Train(RunFolder run, DatasetSplit digits, IReadOnlyList<ITrainingObserver> extra, long? maxSteps, CancellationToken cancel)
     {
-        var options = new TrainingOptions { Device = DeviceChoice.Auto };
+        var options = new TrainingOptions { Device = DeviceChoice.Auto, Epochs = Epochs, MaxSteps = maxSteps };
         using var model = MnistNet.Recipe.Create(new ModelRequest(digits.Train.Shape, digits.Train.Classes), options.Seed);
         using var recorder = new RunRecorder(run, "bundled");
         using var filters = new FilterImageRecorder(run.TensorBoardFilters, run.Figures);
@@ -68,15 +74,15 @@ public static class Demo
         return new Trainer(model, digits, options, [.. Trainer.StandardProbes, distributions], [recorder, filters, sound, .. extra]).Run(cancel);
     }
 
-    static void DrawFilters(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
+    static void DrawFilters(RunFolder run, nn.Module<Tensor, Tensor> model, DatasetSplit digits, Device device)
     {
-        var conv1 = model.FindLayer("conv1").Weight!;
+        var conv1 = ModuleTree.Find(model, "conv1").Weight!;
         FilterGrid.SavePng(conv1, FilterScaling.PerFilter, Path.Combine(run.Figures, "filters-conv1.png"), "conv1 filters after training, each scaled on its own");
-        var images = BatchGradients.Compute(model, digits.Train, 64, device);
+        var images = BatchGradients.Compute(model, MnistNet.Recipe.Objective, digits.Train, 64, device);
         FilterGrid.SavePng(conv1.grad!, FilterScaling.PerFilter, Path.Combine(run.Figures, "filters-conv1-gradients.png"), $"conv1 weight gradients on {images} training digits");
     }
 
-    static void DrawFeatureMaps(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
+    static void DrawFeatureMaps(RunFolder run, nn.Module<Tensor, Tensor> model, DatasetSplit digits, Device device)
     {
         using var scope = NewDisposeScope();
         var digit = digits.Test.Images[TestDigit];
@@ -89,7 +95,7 @@ public static class Demo
         }
     }
 
-    static void DrawHypercolumnClusters(RunFolder run, LayerStack model, DatasetSplit digits, Device device)
+    static void DrawHypercolumnClusters(RunFolder run, nn.Module<Tensor, Tensor> model, DatasetSplit digits, Device device)
     {
         using var scope = NewDisposeScope();
         var digit = digits.Test.Images[TestDigit];

@@ -18,9 +18,11 @@ public sealed record SeedClipResult(SeedClip Clip, RunFolder Run, string Wav, Tr
 /// 0.01, 0.1 and 1.0 (batch 10), SGD lr 1.0 with batch 256 (explodes into NaN), and Adam lr 0.01 (batch 10), momentum
 /// 0.5 as in the seed, training on through NaN as the seed did. Each clip is a full run folder; its sound (the seed's
 /// mapping) is copied beside them as <c>&lt;name&gt;.wav</c>, and <c>norm-traces.png</c> shows the five traces.
+/// Fewer steps run the same clips through the same code, for tests and quick looks.
 /// </summary>
 public static class SeedSounds
 {
+    /// <summary>The seed's length of each clip, in training steps.</summary>
     public const int Steps = 200;
     public const string ChartName = "norm-traces.png";
 
@@ -33,9 +35,12 @@ public static class SeedSounds
         new("adam-lr0.01", "Adam lr 0.01, batch 10", Options(OptimizerKind.Adam, 0.01, 10)),
     ];
 
-    /// <summary>Trains the five clips into <paramref name="folder"/>; <paramref name="starting"/> hears of each clip as it begins.</summary>
-    public static IReadOnlyList<SeedClipResult> Run(string folder, DatasetSplit digits, Action<SeedClip>? starting = null, CancellationToken cancel = default)
+    /// <summary>Trains the five clips into <paramref name="folder"/>, <paramref name="steps"/> steps each;
+    /// <paramref name="starting"/> hears of each clip as it begins.</summary>
+    public static IReadOnlyList<SeedClipResult> Run(string folder, DatasetSplit digits, Action<SeedClip>? starting = null, CancellationToken cancel = default, int steps = Steps)
     {
+        if (steps < 1)
+            throw new StethoscopeException($"steps must be at least 1; got {steps}");
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
             throw new StethoscopeException($"{folder} is not empty; choose another --out");
         var results = new List<SeedClipResult>();
@@ -43,7 +48,7 @@ public static class SeedSounds
         {
             cancel.ThrowIfCancellationRequested();
             starting?.Invoke(clip);
-            results.Add(RunClip(folder, clip, digits, cancel));
+            results.Add(RunClip(folder, clip with { Options = clip.Options with { MaxSteps = steps } }, digits, cancel));
         }
         GradientNormChart.SavePng([.. results.Select(r => new NormTrace(r.Clip.Title, MetricsCsv.Open(r.Run.MetricsCsv)))], Path.Combine(folder, ChartName));
         return results;

@@ -29,6 +29,7 @@ public static class ErfStack
         "erf-stack",
         "Luo et al. 2016 receptive-field stack: n conv k x k, same padding, linear|relu|tanh|sigmoid, uniform|random",
         new InputShape(1, 64, 64),
+        Objective.None,
         Build);
 
     public static LayerStack Build(ModelRequest request)

@@ -11,6 +11,7 @@ public static class KeypointsNet
         "keypoints-net",
         "seed 003's facial-keypoint regressor: 3x(conv, pool), fc 1000, fc 1000, 30 outputs",
         new InputShape(1, 96, 96),
+        Objective.Regression,
         Build);
 
     public static LayerStack Build(ModelRequest request) =>

@@ -48,40 +48,6 @@ public sealed class LayerStack : nn.Module<Tensor, Tensor>
         return x;
     }
 
-    /// <summary>Runs the layers up to and including <paramref name="last"/> and returns its output: what feature
-    /// maps and receptive fields look at, without paying for the layers after it.</summary>
-    public Tensor ForwardThrough(Tensor input, string last)
-    {
-        var stop = FindLayer(last);
-        var x = input;
-        foreach (var layer in layers)
-        {
-            x = layer.Module.call(x);
-            if (ReferenceEquals(layer, stop))
-                break;
-        }
-        return x;
-    }
-
-    /// <summary>Runs the layers up to the last of <paramref name="names"/> and returns each named layer's output
-    /// (hypercolumns need several layers of one forward pass).</summary>
-    public Dictionary<string, Tensor> ForwardCapturing(Tensor input, IReadOnlyCollection<string> names)
-    {
-        foreach (var name in names)
-            FindLayer(name);
-        var captured = new Dictionary<string, Tensor>();
-        var x = input;
-        foreach (var layer in layers)
-        {
-            if (captured.Count == names.Count)
-                break;
-            x = layer.Module.call(x);
-            if (names.Contains(layer.Name))
-                captured[layer.Name] = x;
-        }
-        return captured;
-    }
-
     /// <summary>The layer whose output stands for <paramref name="name"/> as Keras names it: a convolution or fully
     /// connected layer followed directly by its activation means that activation's output (<c>conv1_2</c> is the ReLU's).</summary>
     public Layer ActivatedOutputOf(string name)
@@ -92,21 +58,8 @@ public sealed class LayerStack : nn.Module<Tensor, Tensor>
         return layer.Weight is not null && next?.Module is TorchSharp.Modules.ReLU or TorchSharp.Modules.Tanh or TorchSharp.Modules.Sigmoid ? next! : layer;
     }
 
-    /// <summary>Loads weights saved by TorchSharp's <c>save</c> (a Stethoscope checkpoint); a file that does not fit
-    /// this model, or is not a checkpoint at all, is one clear error (the model may then hold some of its weights: discard it).</summary>
-    public void LoadWeights(string path)
-    {
-        if (!File.Exists(path))
-            throw new StethoscopeException($"{path}: no such weights file");
-        try
-        {
-            load(path);
-        }
-        catch (Exception e) when (e is not StethoscopeException)
-        {
-            throw new StethoscopeException($"{path}: not a {GetName()} checkpoint for input {InputShape} ({e.Message.Split('\n')[0].Trim()})");
-        }
-    }
+    /// <summary>Loads a Stethoscope checkpoint (<see cref="ModelCheckpoint"/>).</summary>
+    public void LoadWeights(string path) => ModelCheckpoint.Load(this, path, $"{GetName()} for input {InputShape}");
 
     /// <summary>The last layer whose output is still a map (channels × height × width): the default for feature
     /// maps and receptive fields.</summary>

@@ -10,6 +10,7 @@ public static class MnistNet
         "mnist-net",
         "seed 000's MNIST network: conv 20@5x5, pool, conv 50@5x5, pool, fc 500, fc 10, log-softmax",
         new InputShape(1, 28, 28),
+        Objective.LogProbabilities,
         Build);
 
     public static LayerStack Build(ModelRequest request) =>

@@ -1,12 +1,14 @@
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Stethoscope.Models;
 
-/// <summary>A registered model: its name, what it is, the input it was designed for, and how to build it.</summary>
-public sealed record ModelRecipe(string Name, string Description, InputShape DefaultInput, Func<ModelRequest, LayerStack> Build)
+/// <summary>A registered model: its name, what it is, the input it was designed for, what its output means (so
+/// which loss trains it), and how to build it as any TorchSharp module.</summary>
+public sealed record ModelRecipe(string Name, string Description, InputShape DefaultInput, Objective Objective, Func<ModelRequest, nn.Module<Tensor, Tensor>> Build)
 {
     /// <summary>Builds the model with its initial weights drawn from <paramref name="seed"/>, so a seed reproduces a run.</summary>
-    public LayerStack Create(ModelRequest request, long seed)
+    public nn.Module<Tensor, Tensor> Create(ModelRequest request, long seed)
     {
         torch.random.manual_seed(seed);
         return Build(request);

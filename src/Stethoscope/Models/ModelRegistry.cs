@@ -11,9 +11,14 @@ public static class ModelRegistry
         WorkshopCnn.WithDropout,
         KeypointsNet.Recipe,
         ErfStack.Recipe,
+        ResNet.DigitsRecipe,
+        ResNet.Resnet18Recipe,
+        ResNet.Resnet50Recipe,
     ];
 
+    /// <summary>A registered model by name, or a user's model class named <c>PATH/Assembly.dll:Namespace.Type</c> (<see cref="UserModel"/>).</summary>
     public static ModelRecipe Find(string name) =>
         All.FirstOrDefault(r => r.Name == name)
-        ?? throw new StethoscopeException($"unknown model '{name}'; known models: {string.Join(", ", All.Select(r => r.Name))}");
+        ?? (UserModel.IsName(name) ? UserModel.Recipe(name) : null)
+        ?? throw new StethoscopeException($"unknown model '{name}'; known models: {string.Join(", ", All.Select(r => r.Name))}, or ASSEMBLY.dll:Namespace.Type");
 }

@@ -58,8 +58,10 @@ public sealed class ModelTrace
     public long Parameters { get; private init; }
 
     /// <summary>Traces <paramref name="model"/> with one input of <paramref name="input"/>'s shape on the model's device,
-    /// in evaluation mode without gradients (so BatchNorm statistics and dropout are untouched); the mode is restored.</summary>
-    public static ModelTrace Of(nn.Module<Tensor, Tensor> model, InputShape input)
+    /// in evaluation mode without gradients (so BatchNorm statistics and dropout are untouched); the mode is restored.
+    /// With <paramref name="partial"/>, an input the model's head refuses (another size than it was built for) still
+    /// traces every layer before the head, which is all feature maps and receptive fields need.</summary>
+    public static ModelTrace Of(nn.Module<Tensor, Tensor> model, InputShape input, bool partial = false)
     {
         var modules = ModuleTree.Of(model);
         var order = new Dictionary<string, int>();
@@ -87,9 +89,13 @@ public sealed class ModelTrace
             var device = model.parameters().FirstOrDefault()?.device ?? CPU;
             model.call(zeros(input.WithBatch(1), device: device));
         }
-        catch (Exception e) when (e is not StethoscopeException)
+        catch (Exception e) when (e is not StethoscopeException && !(partial && order.Count > 0))
         {
             throw new StethoscopeException($"input {input} does not fit {model.GetName()}: {e.Message.Split('\n')[0].Trim()}");
+        }
+        catch (Exception e) when (e is not StethoscopeException)
+        {
+            // Partial trace: the layers that ran are known; the head that refused the input is not needed.
         }
         finally
         {

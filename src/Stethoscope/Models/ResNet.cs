@@ -86,6 +86,21 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IReceptiveFieldGraph
 
     public CodeTensor? Describe(string? child) => child == "fc" ? CodeTensor.Flatten("avgpool") : null;
 
+    /// <summary><c>resnet18</c>: torchvision's ResNet-18 for 3x224x224 images and 1,000 classes by default.</summary>
+    public static ModelRecipe Resnet18Recipe { get; } = new("resnet18",
+        "ResNet-18 (torchvision layout and names): 7x7 stem, max-pool, basic blocks 2-2-2-2, BatchNorm, fc",
+        new InputShape(3, 224, 224), Objective.ClassScores, ResNet18);
+
+    /// <summary><c>resnet50</c>: torchvision's ResNet-50 (v1.5) for 3x224x224 images and 1,000 classes by default.</summary>
+    public static ModelRecipe Resnet50Recipe { get; } = new("resnet50",
+        "ResNet-50 (torchvision layout and names, v1.5): bottleneck blocks 3-4-6-3, stride on the 3x3 conv",
+        new InputShape(3, 224, 224), Objective.ClassScores, ResNet50);
+
+    /// <summary><c>resnet-digits</c>: <see cref="Digits"/>, a residual network with BatchNorm that trains on 2 cores.</summary>
+    public static ModelRecipe DigitsRecipe { get; } = new("resnet-digits",
+        "small residual network for 28x28 digits: conv-BN-ReLU 16, basic block 16, strided basic block 32 with 1x1 downsample, avg pool, fc 10",
+        new InputShape(1, 28, 28), Objective.ClassScores, Digits);
+
     /// <summary>The shortcut of a block whose shape changes: 1x1 convolution with the block's stride, then BatchNorm;
     /// null when the input can be added as it is.</summary>
     internal static Sequential? Shortcut(long inplanes, long outplanes, long stride) =>

@@ -14,6 +14,7 @@ public static class Vgg16
         "vgg16",
         "VGG-16: 13 conv 3x3 in 5 blocks + fc6, fc7, fc8 (torchvision layout), inputs of 32 px or more",
         new InputShape(3, 224, 224),
+        Objective.ClassScores,
         Build);
 
     public static LayerStack Build(ModelRequest request)

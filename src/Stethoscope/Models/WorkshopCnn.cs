@@ -12,12 +12,14 @@ public static class WorkshopCnn
         "workshop-cnn",
         "seed 003's CIFAR-10 baseline: conv 32@5x5, pool, conv 32@5x5, pool, fc 256, fc 10 (no dropout)",
         new InputShape(3, 32, 32),
+        Objective.ClassScores,
         BuildBaseline);
 
     public static ModelRecipe WithDropout { get; } = new(
         "workshop-cnn-dropout",
         "seed 003's improved CIFAR-10 network: 2x(conv 3x3 64) pool, 2x(conv 3x3 128) pool, fc 512, dropout",
         new InputShape(3, 32, 32),
+        Objective.ClassScores,
         BuildWithDropout);
 
     public static LayerStack BuildBaseline(ModelRequest request) =>

@@ -39,13 +39,16 @@ public sealed record RunCheckpoint(RunFolder Run, RunManifest Manifest, string P
 
     public InputShape InputShape => Models.InputShape.Parse(Manifest.Data.InputShape);
 
+    /// <summary>The recipe that rebuilds the run's model: a registered one, or the user's class run.json names.</summary>
+    public ModelRecipe Recipe => Manifest.Config.ModelType is { } type ? UserModel.Recipe(type) : ModelRegistry.Find(Manifest.Config.Model);
+
     /// <summary>Builds the run's model and loads the checkpoint into it; a file that does not fit is one clear error.</summary>
-    public LayerStack Load()
+    public TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Load()
     {
-        var model = ModelRegistry.Find(Manifest.Config.Model).Build(new ModelRequest(InputShape, Manifest.Data.Classes));
+        var model = Recipe.Build(new ModelRequest(InputShape, Manifest.Data.Classes));
         try
         {
-            model.LoadWeights(Path);
+            ModelCheckpoint.Load(model, Path, $"{Manifest.Config.Model} for input {InputShape}");
             return model;
         }
         catch

@@ -8,7 +8,8 @@ using TorchSharp;
 
 namespace Stethoscope.Runs;
 
-/// <summary>The configuration of a run as the user gave it: enough to rebuild the model and reload the data.</summary>
+/// <summary>The configuration of a run as the user gave it: enough to rebuild the model and reload the data.
+/// <see cref="ModelType"/> names a user's model class (<see cref="UserModel"/>); null for registered models.</summary>
 public sealed record RunConfig(
     string Model,
     string Data,
@@ -22,7 +23,8 @@ public sealed record RunConfig(
     long? MaxSteps,
     int? EvalEvery,
     string OnDivergence,
-    string DeviceRequested);
+    string DeviceRequested,
+    string? ModelType = null);
 
 /// <summary>The data a run trained on.</summary>
 public sealed record DataSummary(string Name, int TrainCount, int TestCount, string InputShape, int Classes, Normalization Normalization);

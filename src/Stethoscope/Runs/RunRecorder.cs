@@ -39,7 +39,7 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         var config = new RunConfig(
             start.Layers.Name, dataSpec, options.Optimizer.ToString().ToLowerInvariant(), options.LearningRate, options.Momentum,
             options.Nesterov, options.WeightDecay, options.BatchSize, options.Epochs, options.MaxSteps, options.EvalEvery,
-            options.OnDivergence.ToString().ToLowerInvariant(), options.Device.ToString().ToLowerInvariant());
+            options.OnDivergence.ToString().ToLowerInvariant(), options.Device.ToString().ToLowerInvariant(), UserModel.NameOf(start.Model));
         var d = start.Data;
         var data = new DataSummary(d.Name, d.TrainCount, d.TestCount, d.Shape.ToString(), d.Classes, d.Normalization ?? Normalization.Identity(Math.Max(1, d.Shape.Channels)));
         manifest = new RunManifest(

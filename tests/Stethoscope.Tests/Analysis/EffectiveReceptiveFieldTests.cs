@@ -9,7 +9,7 @@ public class EffectiveReceptiveFieldTests
     static readonly TorchSharp.torch.Device Cpu = Devices.Resolve(DeviceChoice.Cpu);
 
     static LayerStack Stack(int depth, StackActivation activation, StackInit init, int size = 64, long seed = 0) =>
-        ErfStack.Recipe.Create(new ModelRequest(new InputShape(1, size, size), ErfStack: new ErfStackSettings(depth, Activation: activation, Init: init)), seed);
+        (LayerStack)ErfStack.Recipe.Create(new ModelRequest(new InputShape(1, size, size), ErfStack: new ErfStackSettings(depth, Activation: activation, Init: init)), seed);
 
     static EffectiveReceptiveField Measure(LayerStack model, int samples = 4, int batch = 4, ErfUnit? unit = null, string? layer = null) =>
         EffectiveReceptiveField.Measure(model, ErfInputs.Random(model.InputShape, seed: 1), new ErfSettings(layer, unit, samples, batch), Cpu);

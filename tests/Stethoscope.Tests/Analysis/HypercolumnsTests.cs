@@ -14,7 +14,7 @@ public class HypercolumnsTests
     public void Vgg16_conv1_2_and_conv2_2_give_192_features_per_pixel_of_a_224_image()
     {
         using var scope = NewDisposeScope();
-        using var vgg = Vgg16.Recipe.Create(new ModelRequest(new InputShape(3, 224, 224)), seed: 0);
+        using var vgg = (LayerStack)Vgg16.Recipe.Create(new ModelRequest(new InputShape(3, 224, 224)), seed: 0);
         var columns = Hypercolumns.Extract(vgg, rand(3, 224, 224), ["conv1_2", "conv2_2"], Cpu);
         Assert.Equal(new long[] { 192, 224, 224 }, columns.shape);
         // conv1_2 means its ReLU's output, as in Keras: nothing negative.
@@ -46,7 +46,7 @@ public class HypercolumnsTests
         Assert.Equal(new long[] { 30, 28, 28 }, columns.shape);
         model.eval();
         using var noGrad = no_grad();
-        var fc2 = model.ForwardThrough(image.unsqueeze(0), "fc2")[0];
+        var fc2 = LayerOutputs.Of(model, image.unsqueeze(0), "fc2")[0];
         Assert.True(columns[TensorIndex.Slice(20, 30), 0, 0].allclose(fc2));
         Assert.True(columns[TensorIndex.Slice(20, 30), 27, 13].allclose(fc2));
     }

@@ -65,7 +65,7 @@ public class ReceptiveFieldTableTests
     {
         foreach (var recipe in ModelRegistry.All)
         {
-            using var model = recipe.Create(new ModelRequest(recipe.DefaultInput), seed: 0);
+            using var model = (LayerStack)recipe.Create(new ModelRequest(recipe.DefaultInput), seed: 0);
             var rows = ReceptiveFieldTable.Of(model);
             Assert.Equal(model.Layers.Select(l => l.Name), rows.Select(r => r.Layer));
             foreach (var (layer, row) in model.Layers.Zip(rows))

@@ -1,9 +1,11 @@
+using System.Text.RegularExpressions;
 using Spectre.Console.Testing;
 using Stethoscope.Cli;
 using Stethoscope.Cli.Output;
 using Stethoscope.Experiments;
 using Stethoscope.Runs;
 using Stethoscope.Sound;
+using Stethoscope.Tests.Sound;
 using Stethoscope.Training;
 
 namespace Stethoscope.Tests.Cli;
@@ -108,20 +110,38 @@ public class CommandTests
     [Fact]
     public void Seed_sounds_makes_the_five_clips_and_the_norm_traces()
     {
+        // Five steps a clip run the same clips through the same code as the seed's 200; whether lr 1.0 with batch 256
+        // reaches NaN within 200 steps depends on the CPU's arithmetic (this project's machines differ), so the table
+        // is checked against what each run recorded rather than against a fixed outcome.
+        const int steps = 5;
         using var temp = new TempDirectory();
-        var (code, output, error) = Invoke("seed-sounds", "--out", temp["clips"]);
+        var (code, output, error) = Invoke("seed-sounds", "--out", temp["clips"], "--steps", $"{steps}");
         Assert.True(code == 0, error);
         foreach (var clip in SeedSounds.Clips)
         {
+            var run = new RunFolder(Path.Combine(temp["clips"], clip.Name));
             var wav = WavFile.Read(Path.Combine(temp["clips"], clip.Name + ".wav"));
-            Assert.Equal(SeedSounds.Steps * (4 * 441 + 882), wav.Frames);
-            Assert.All(wav.Samples, s => Assert.True(float.IsFinite(s)));
+            Assert.Equal(steps * (4 * 441 + 882), wav.Frames);
+            Assert.Equal(ExpectedSound.Pcm16Samples(run, MappingKind.Seed), wav.Samples);
+            var manifest = RunManifest.Read(run.RunJson);
+            var nan = manifest.FirstNonFiniteStep is { } step ? $"step {step}" : "-";
+            Assert.Matches($@"{Regex.Escape(clip.Title)}\s*│\s*{manifest.Status.ToString().ToLowerInvariant()}\s*│\s*{Regex.Escape(nan)}", output);
         }
-        var exploding = RunManifest.Read(new RunFolder(Path.Combine(temp["clips"], "sgd-lr1.0-bs256")).RunJson);
-        Assert.Equal(RunStatus.Diverged, exploding.Status);
         Assert.Equal(RunStatus.Completed, RunManifest.Read(new RunFolder(Path.Combine(temp["clips"], "sgd-lr0.01")).RunJson).Status);
-        Assert.Matches(@"SGD lr 1\.0, batch 256\s*│\s*diverged\s*│\s*step \d+", output);
         using var chart = SkiaSharp.SKBitmap.Decode(Path.Combine(temp["clips"], SeedSounds.ChartName));
         Assert.Equal((1000, 5 * 260), (chart.Width, chart.Height));
+    }
+
+    [Theory]
+    [InlineData("seed-sounds", "--steps")]
+    [InlineData("demo", "--max-steps")]
+    public void The_size_options_refuse_fewer_than_one_step_as_a_usage_error(string command, string option)
+    {
+        using var temp = new TempDirectory();
+        var (code, _, error) = Invoke(command, option, "0", "--out", temp["out"]);
+        Assert.Equal(StethoscopeCommand.UsageError, code);
+        Assert.Contains($"{option} must be at least 1; got 0", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SkiaSharp;
+using Stethoscope.Experiments;
 using Stethoscope.Runs;
 using static Stethoscope.Tests.Cli.CliInvocation;
 
@@ -133,6 +134,12 @@ public class ReceptiveFieldCommandTests
         Assert.Equal(1 + 8 * 2, rows.Length);
         Assert.StartsWith("uniform,linear,4,1.63299", rows[2]);
         using var figure = SKBitmap.Decode(Path.Combine(temp["study"], "erf-study.png"));
-        Assert.True(figure.Width > 300 && figure.Height > 8 * 100, $"{figure.Width}x{figure.Height}");
+        // A tile per case and depth: the central 13x13 px (depth 4's 9 px field and 4) enlarged 180 / 13 = 13 times,
+        // a 19 px caption and 10 px gaps; a 26 px title and 20 px column headings above, the case labels on the left
+        // (13 px text and 8 px); as wide as the title where it is wider (and 4 px).
+        using var font = new SKFont(SKTypeface.Default, 13);
+        const string title = "ERF of the centre unit, 3x3 conv stacks; central 13x13 px of 16x16; each map scaled to its maximum";
+        var labels = (int)ErfStudy.Cases.Max(c => font.MeasureText(c.Label)) + 8;
+        Assert.Equal((Math.Max((int)font.MeasureText(title) + 4, labels + 2 * (169 + 10) - 10), 26 + 20 + 8 * (169 + 19 + 10) - 10), (figure.Width, figure.Height));
     }
 }

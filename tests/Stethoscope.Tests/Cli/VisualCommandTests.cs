@@ -21,12 +21,17 @@ public class VisualCommandTests
         return temp[name];
     }
 
-    static void AssertPngs(IEnumerable<string> paths)
+    // Each figure is a sheet of fixed-size panels (PlotSheet): its size follows from the panel size, the number of
+    // panels and columns. The seed network has four weighted layers (conv1, conv2, fc1, fc2).
+    const int Layers = 4;
+
+    static void AssertPngSizes(string folder, params (string Name, int Width, int Height)[] figures)
     {
-        foreach (var path in paths)
+        foreach (var (name, width, height) in figures)
         {
-            using var bitmap = SKBitmap.Decode(path);
-            Assert.True(bitmap is { Width: > 100, Height: > 100 }, path);
+            using var bitmap = SKBitmap.Decode(Path.Combine(folder, name));
+            Assert.True(bitmap is not null, name);
+            Assert.Equal((name, width, height), (name, bitmap.Width, bitmap.Height));
         }
     }
 
@@ -39,7 +44,12 @@ public class VisualCommandTests
         Assert.Equal((0, ""), (code, error));
         string[] expected = ["curves.png", "gradient-norms.png", "distributions.png", "update-ratios.png", "weight-heatmaps.png"];
         Assert.Equal(expected.Select(n => Path.Combine(run.Figures, n)), output.Trim().Split('\n').Select(l => l.Trim()));
-        AssertPngs(expected.Select(n => Path.Combine(run.Figures, n)));
+        AssertPngSizes(run.Figures,
+            ("curves.png", 1000, 2 * 340), // loss and accuracy panels
+            ("gradient-norms.png", 1000, 260), // one run's trace
+            ("distributions.png", 2 * 560, Layers * 230), // weights and gradients side by side, a row per layer
+            ("update-ratios.png", 1000, 320),
+            ("weight-heatmaps.png", 1000, Layers * 240));
         var events = EventFileReader.Read(Directory.GetFiles(run.TensorBoard, "events.out.tfevents.*").Single());
         var histograms = events.Where(e => e.Summary is not null).SelectMany(e => e.Summary.Value).Where(v => v.Histo is not null).ToArray();
         Assert.Contains(histograms, v => v.Tag == "weights/conv1");
@@ -76,7 +86,11 @@ public class VisualCommandTests
         Assert.Equal((0, ""), (code, error));
         Assert.Contains("lr 0.01", output);
         Assert.Contains("lr 100", output);
-        AssertPngs(new[] { "curves.png", "gradient-norms.png", "distributions.png", "weight-heatmaps.png" }.Select(n => Path.Combine(temp["compare"], n)));
+        AssertPngSizes(temp["compare"],
+            ("curves.png", 1000, 2 * 340), // both runs overlaid
+            ("gradient-norms.png", 1000, Layers * 240), // a panel per layer, both runs overlaid
+            ("distributions.png", 2 * 2 * 420, Layers * 230), // weights and gradients of each run side by side
+            ("weight-heatmaps.png", 2 * 640, Layers * 240)); // the runs side by side
         Assert.Contains("at least two runs", AssertOneLineError(1, Invoke("compare", good, "--out", temp["one"])));
         Assert.Contains("/no/such: no such run folder", AssertOneLineError(1, Invoke("compare", good, "/no/such", "--out", temp["missing"])));
         Assert.False(Directory.Exists(temp["one"]) || Directory.Exists(temp["missing"]));
@@ -108,7 +122,14 @@ public class VisualCommandTests
         var row = maps[0, 0].data<float>().ToArray();
         Assert.Equal(new float[] { 0, 0, 3, 3, 0, 0 }, row);
         using var bitmap = FeatureMapGrid.Render(image, maps, "edge");
-        Assert.True(bitmap.Width > 56 && bitmap.Height > 56);
+        // The 6x6 map is enlarged 10 times (tiles are at least 56 px) under a 26 px title, with a 19 px caption: the
+        // grid is 60 x 105. The 8x8 input beside it is enlarged 105 / 2 / 8 = 6 times and followed by 16 px: 64 px.
+        Assert.Equal((64 + 60, 105), (bitmap.Width, bitmap.Height));
+        // Map columns 2 and 3 (value 3, the maximum) are white, the rest (0, the minimum) black; the input's right
+        // half is white.
+        for (var column = 0; column < 6; column++)
+            Assert.Equal(row[column] == 3 ? SKColors.White : SKColors.Black, bitmap.GetPixel(64 + 10 * column + 5, 26 + 35));
+        Assert.Equal((SKColors.Black, SKColors.White), (bitmap.GetPixel(3 * 6 + 3, 30 + 20), bitmap.GetPixel(4 * 6 + 3, 30 + 20)));
     }
 
     [Fact]
@@ -118,7 +139,13 @@ public class VisualCommandTests
         var run = Train(temp, "run");
         var (code, output, error) = Invoke("activations", run, "--sample", "3", "--layer", "relu2");
         Assert.Equal((0, ""), (code, error));
-        AssertPngs([output.Trim()]);
+        // relu2 of the seed network on a 28x28 digit: 50 maps of 8x8, each enlarged 7 times (56 px), in 8 columns
+        // and 7 rows of 60 x 79 px cells under a 26 px title (476 x 575, wider if the title is: 13 px text and 4 px);
+        // the digit beside it enlarged 575 / 2 / 28 = 10 times, then 16 px.
+        const string title = "run: relu2 for sample3 (28x28 px): 50 maps of 8x8, each scaled on its own";
+        using var font = new SKFont(SKTypeface.Default, 13);
+        var grid = Math.Max(476, (int)font.MeasureText(title) + 4);
+        AssertPngSizes(Path.GetDirectoryName(output.Trim())!, (Path.GetFileName(output.Trim()), 280 + 16 + grid, 575));
         using (var big = new SKBitmap(313, 250))
         {
             using var canvas = new SKCanvas(big);
@@ -130,7 +157,9 @@ public class VisualCommandTests
         (code, output, error) = Invoke("activations", run, "--image", temp["big.png"], "--out", temp["big-maps.png"]);
         Assert.Equal((0, ""), (code, error));
         using var maps = SKBitmap.Decode(temp["big-maps.png"]);
-        Assert.True(maps.Width > 313, $"{maps.Width}");
+        // conv1 (20 kernels of 5x5) on a 313x250 image: 20 maps of 309x246 at scale 1, in 5 columns and 4 rows of
+        // 313 x 269 px cells under the title (1561 x 1098); the image beside it at scale 1, then 16 px.
+        Assert.Equal((313 + 16 + 1561, 1098), (maps.Width, maps.Height));
         Assert.Contains("exactly one input", AssertOneLineError(2, Invoke("activations", run)));
         Assert.Contains("layers with maps: conv1", AssertOneLineError(1, Invoke("activations", run, "--sample", "0", "--layer", "fc1")));
         Assert.Contains("valid layers: conv1", AssertOneLineError(1, Invoke("activations", run, "--sample", "0", "--layer", "nope")));

@@ -21,7 +21,7 @@ public class ModelTests
     {
         using var scope = NewDisposeScope();
         var shape = InputShape.Parse(input);
-        using var model = ModelRegistry.Find(name).Create(new ModelRequest(shape), seed: 0);
+        using var model = (LayerStack)ModelRegistry.Find(name).Create(new ModelRequest(shape), seed: 0);
         model.eval();
         var x = randn(shape.WithBatch(2));
         foreach (var layer in model.Layers)

@@ -6,7 +6,7 @@ namespace Stethoscope.Tests.Models;
 
 public class WeightFileTests
 {
-    static LayerStack Seed(long seed) => MnistNet.Recipe.Create(new ModelRequest(new InputShape(1, 28, 28)), seed);
+    static LayerStack Seed(long seed) => (LayerStack)MnistNet.Recipe.Create(new ModelRequest(new InputShape(1, 28, 28)), seed);
 
     [Fact]
     public void Export_and_import_give_identical_outputs()
