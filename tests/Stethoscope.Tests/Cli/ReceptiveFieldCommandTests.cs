@@ -53,8 +53,8 @@ public class ReceptiveFieldCommandTests
     {
         var (code, output, _) = Invoke("summary", "--model", "resnet-digits");
         Assert.Equal(0, code);
-        Assert.Matches(@"layer1\.0\.bn2\s*│\s*BatchNorm2d\s*│\s*16x28x28\s*│\s*7\s*│\s*32", output);
-        Assert.Matches(@"layer2\.0\s*│\s*BasicBlock\s*│\s*32x14x14\s*│\s*13\s*│\s*14,528", output);
+        Assert.Matches(@"layer1\.0\.bn2\s*│\s*BatchNorm2d\s*│\s*16x14x14\s*│\s*13\s*│\s*32", output);
+        Assert.Matches(@"layer2\.0\s*│\s*BasicBlock\s*│\s*32x7x7\s*│\s*25\s*│\s*14,528", output);
         Assert.Matches(@"fc\s*│\s*Linear\s*│\s*10\s*│\s*whole input\s*│\s*330", output);
     }
 

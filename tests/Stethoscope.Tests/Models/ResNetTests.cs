@@ -50,7 +50,7 @@ public class ResNetTests
         using var model = ResNet.Digits(new ModelRequest(new InputShape(1, 28, 28)));
         var trace = ModelTrace.Of(model, new InputShape(1, 28, 28));
         Assert.Equal(19_706, trace.Parameters);
-        Assert.Equal([32, 14, 14], trace.Find("layer2.0.downsample").OutputShape!);
+        Assert.Equal([32, 7, 7], trace.Find("layer2.0.downsample").OutputShape!);
         Assert.Equal([10], trace.Find("fc").OutputShape!);
         Assert.Empty(trace.Warnings);
         Assert.Equal(["conv1", "layer1.0.conv1", "layer1.0.conv2", "layer2.0.conv1", "layer2.0.conv2", "layer2.0.downsample.0", "fc"], trace.Weighted.Select(l => l.Path));
