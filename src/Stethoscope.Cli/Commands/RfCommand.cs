@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 
 namespace Stethoscope.Cli.Commands;
 
-/// <summary><c>stethoscope rf --model vgg16 --input 3x224x224 [--json]</c>: the theoretical receptive field of every layer.</summary>
+/// <summary><c>stethoscope rf --model resnet18 --input 3x224x224 [--json]</c>: the theoretical receptive field of every
+/// module path (<c>layer2.0.conv1</c>), for any registered model, residual networks included.</summary>
 public static class RfCommand
 {
     public static Command Create(Terminal terminal)
@@ -28,7 +29,7 @@ public static class RfCommand
     {
         using var scope = NewDisposeScope();
         using var model = recipe.Create(request, seed: 0);
-        var rows = ReceptiveFieldTable.Of(model as LayerStack ?? throw new StethoscopeException($"{recipe.Name} is not a chain of layers: its receptive fields cannot be computed yet"));
+        var rows = ReceptiveFieldTable.Of(model, request.Input);
         if (json)
         {
             var layers = rows.Select(r => new { name = r.Layer, receptive_field = r.Size, jump = r.Jump, start = r.Start });

@@ -29,7 +29,7 @@ public static class SummaryCommand
         using var scope = NewDisposeScope();
         using var model = recipe.Create(request, seed: 0);
         var summary = ModelSummary.Of(ModelTrace.Of(model, request.Input));
-        var fields = model is LayerStack stack ? ReceptiveFieldTable.Of(stack).ToDictionary(f => f.Layer) : [];
+        var fields = ReceptiveFieldTable.Of(model, request.Input).ToDictionary(f => f.Layer);
         var table = new Table().AddColumns("layer", "kind", "output shape", "receptive field", "parameters");
         table.Columns[3].RightAligned();
         table.Columns[4].RightAligned();

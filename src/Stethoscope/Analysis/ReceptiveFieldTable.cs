@@ -31,12 +31,27 @@ public sealed record ReceptiveFieldRow(string Layer, ReceptiveFieldKind Kind, in
 }
 
 /// <summary>
-/// Theoretical receptive fields of every layer of a <see cref="LayerStack"/>, by the closed-form recurrences of
-/// Araujo et al. (Distill 2019): r = r′ + (span − 1)·j′, j = j′·stride, start = start′ − padding·j′, where primes
-/// are the previous layer's values and span = dilation·(kernel − 1) + 1.
+/// Theoretical receptive fields of every layer, by the recurrences of Araujo et al., "Computing Receptive Fields of
+/// Convolutional Neural Networks" (Distill 2019): r = r′ + (span − 1)·j′, j = j′·stride, start = start′ − padding·j′,
+/// where primes are the previous layer's values and span = dilation·(kernel − 1) + 1. A <see cref="LayerStack"/> is a
+/// chain and is computed in closed form; any other module graph is traced with one forward pass (residual additions,
+/// branches, BatchNorm, dilation, groups), where every path into an addition must agree on jump and centre, and a
+/// layer whose geometry cannot be known is "unknown" with the reason.
 /// </summary>
 public static class ReceptiveFieldTable
 {
+    /// <summary>Every module path's field (<c>named_modules()</c> order) for one input of <paramref name="input"/>'s shape.</summary>
+    public static IReadOnlyList<ReceptiveFieldRow> Of(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, InputShape input) =>
+        model is LayerStack stack && stack.InputShape == input ? Of(stack) : ReceptiveFieldTrace.Of(model, input);
+
+    /// <summary>The row of one module path, refusing a path the model does not have.</summary>
+    public static ReceptiveFieldRow Of(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, InputShape input, string path)
+    {
+        ModuleTree.Find(model, path);
+        return Of(model, input).First(r => r.Layer == path);
+    }
+
+    /// <summary>The fields of a chain at the input it was built for, in closed form (no forward pass).</summary>
     public static IReadOnlyList<ReceptiveFieldRow> Of(LayerStack model)
     {
         var rows = new List<ReceptiveFieldRow>(model.Layers.Count);

@@ -11,6 +11,9 @@ public static class ModelRegistry
         WorkshopCnn.WithDropout,
         KeypointsNet.Recipe,
         ErfStack.Recipe,
+        ResNet.DigitsRecipe,
+        ResNet.Resnet18Recipe,
+        ResNet.Resnet50Recipe,
     ];
 
     /// <summary>A registered model by name, or a user's model class named <c>PATH/Assembly.dll:Namespace.Type</c> (<see cref="UserModel"/>).</summary>

@@ -10,13 +10,14 @@ namespace Stethoscope.Models;
 /// <summary>
 /// The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian header length, a
 /// JSON header naming each tensor's dtype, shape and byte range, then the raw little-endian data. Reads F32, F16,
-/// BF16 and F64 tensors (as float32) and writes F32. A file that breaks the format is one clear error.
+/// BF16 and F64 tensors (as float32) and I64 ones (as int64: BatchNorm's <c>num_batches_tracked</c> in state dicts
+/// converted from PyTorch), and writes F32. A file that breaks the format is one clear error.
 /// </summary>
 public static class Safetensors
 {
     const long MaxHeader = 100_000_000;
 
-    /// <summary>Every tensor of the file, by name, as float32 CPU tensors.</summary>
+    /// <summary>Every tensor of the file, by name, as float32 (int64 for I64) CPU tensors.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
         if (!File.Exists(path))
@@ -151,13 +152,20 @@ public static class Safetensors
         {
             throw new DataFormatException(path, $"tensor '{name}' lacks dtype, shape or data_offsets");
         }
-        var width = dtype switch { "F32" => 4, "F16" or "BF16" => 2, "F64" => 8, _ => throw new DataFormatException(path, $"tensor '{name}' is {dtype}; only F32, F16, BF16 and F64 are read") };
+        var width = dtype switch { "F32" => 4, "F16" or "BF16" => 2, "F64" or "I64" => 8, _ => throw new DataFormatException(path, $"tensor '{name}' is {dtype}; only F32, F16, BF16, F64 and I64 are read") };
         var count = shape.Aggregate(1L, (a, b) => a * b);
         if (end - begin != count * width || begin < 0 || dataStart + end > stream.Length)
             throw new DataFormatException(path, $"tensor '{name}': {count} {dtype} values do not fit bytes {begin}..{end} of the data");
         var bytes = new byte[end - begin];
         stream.Position = dataStart + begin;
         stream.ReadExactly(bytes);
+        if (dtype == "I64")
+        {
+            var longs = new long[count];
+            for (var i = 0; i < count; i++)
+                longs[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(i * 8, 8));
+            return tensor(longs).reshape(shape);
+        }
         if (dtype == "F32" && BitConverter.IsLittleEndian)
             return tensor(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray()).reshape(shape);
         var values = new float[count];

@@ -61,17 +61,26 @@ public class ReceptiveFieldTableTests
     }
 
     [Fact]
-    public void Every_registered_model_has_a_field_for_each_of_its_map_layers_at_its_own_input()
+    public void Every_registered_model_has_a_field_for_each_of_its_modules()
     {
         foreach (var recipe in ModelRegistry.All)
         {
-            using var model = (LayerStack)recipe.Create(new ModelRequest(recipe.DefaultInput), seed: 0);
-            var rows = ReceptiveFieldTable.Of(model);
-            Assert.Equal(model.Layers.Select(l => l.Name), rows.Select(r => r.Layer));
-            foreach (var (layer, row) in model.Layers.Zip(rows))
+            // Layer stacks at their own input (closed form, shapes known without a pass); other models at most 64 px,
+            // which they all accept, so the forward passes stay cheap.
+            var input = recipe.DefaultInput with { Height = Math.Min(64, recipe.DefaultInput.Height), Width = Math.Min(64, recipe.DefaultInput.Width) };
+            using var built = recipe.Create(new ModelRequest(recipe.DefaultInput), seed: 0);
+            using var model = built is LayerStack ? built : recipe.Create(new ModelRequest(input), seed: 0);
+            if (built is not LayerStack)
+                built.Dispose();
+            var shapes = model is LayerStack stack
+                ? stack.Layers.Select(l => (Path: l.Name, Spatial: l.OutputShape.Length == 3)).ToArray()
+                : [.. ModelTrace.Of(model, input).Layers.Select(l => (l.Path, Spatial: l.IsSpatial))];
+            var rows = ReceptiveFieldTable.Of(model, model is LayerStack own ? own.InputShape : input);
+            Assert.Equal(shapes.Select(l => l.Path), rows.Select(r => r.Layer));
+            foreach (var (layer, row) in shapes.Zip(rows))
             {
-                var expected = layer.OutputShape.Length == 3 ? ReceptiveFieldKind.Window : ReceptiveFieldKind.WholeInput;
-                Assert.True(expected == row.Kind, $"{recipe.Name} {layer.Name}: {row.Kind}");
+                var expected = layer.Spatial ? ReceptiveFieldKind.Window : ReceptiveFieldKind.WholeInput;
+                Assert.True(expected == row.Kind, $"{recipe.Name} {layer.Path}: {row.Kind} {row.Note}");
             }
         }
     }

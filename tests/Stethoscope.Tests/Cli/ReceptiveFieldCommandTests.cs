@@ -38,6 +38,27 @@ public class ReceptiveFieldCommandTests
     }
 
     [Fact]
+    public void Rf_of_resnet18_gives_every_module_path_and_layer4_sees_435_pixels()
+    {
+        var (code, output, error) = Invoke("rf", "--model", "resnet18", "--input", "3x224x224");
+        Assert.Equal((0, ""), (code, error));
+        Assert.Matches(@"maxpool\s*│\s*11\s*│\s*4\s*│\s*-5", output);
+        Assert.Matches(@"layer2\.0\.downsample\.0\s*│\s*43\s*│\s*8\s*│\s*-21", output);
+        Assert.Matches(@"layer4\s*│\s*435\s*│\s*32\s*│\s*-217", output);
+        Assert.Matches(@"fc\s*│\s*whole input", output);
+    }
+
+    [Fact]
+    public void Summary_of_the_residual_digits_model_lists_its_blocks_with_fields()
+    {
+        var (code, output, _) = Invoke("summary", "--model", "resnet-digits");
+        Assert.Equal(0, code);
+        Assert.Matches(@"layer1\.0\.bn2\s*│\s*BatchNorm2d\s*│\s*16x14x14\s*│\s*13\s*│\s*32", output);
+        Assert.Matches(@"layer2\.0\s*│\s*BasicBlock\s*│\s*32x7x7\s*│\s*25\s*│\s*14,528", output);
+        Assert.Matches(@"fc\s*│\s*Linear\s*│\s*10\s*│\s*whole input\s*│\s*330", output);
+    }
+
+    [Fact]
     public void Summary_has_a_receptive_field_column()
     {
         var (code, output, _) = Invoke("summary", "--model", "mnist-net");
