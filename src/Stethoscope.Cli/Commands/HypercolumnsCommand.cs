@@ -90,7 +90,7 @@ public static class HypercolumnsCommand
         try
         {
             if (settings.Weights is not null)
-                WeightFile.Load(model as LayerStack ?? throw new StethoscopeException($"--weights: safetensors weights load into registered layer stacks; {recipe.Name} is not one"), settings.Weights);
+                WeightFile.Load(model, settings.Weights);
             var unit = ImageFile.LoadResized(settings.Image!, recipe.DefaultInput);
             var input = settings.Normalize ? Normalize(unit, Normalization.ImageNet) : unit;
             return (model, input, unit, Folder(settings.Out, Path.Combine("runs", $"hypercolumns-{DateTime.Now:yyyyMMdd-HHmmss}")));

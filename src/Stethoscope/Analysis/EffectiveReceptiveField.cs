@@ -80,9 +80,7 @@ public sealed record EffectiveReceptiveField(
 
     /// <summary>The theoretical field of the measured layer, for the ratio; unknown where it cannot be reasoned about.</summary>
     static ReceptiveFieldRow TheoreticalOf(nn.Module<Tensor, Tensor> model, InputShape input, string layer) =>
-        model is LayerStack stack && stack.InputShape == input
-            ? ReceptiveFieldTable.Of(stack, layer)
-            : new ReceptiveFieldRow(layer, ReceptiveFieldKind.Unknown, null, null, null, "theoretical fields are computed for registered chains at their own input size");
+        ReceptiveFieldTable.Of(model, input, layer);
 
     static double[] GradientSum(nn.Module<Tensor, Tensor> model, ErfInputs inputs, ErfSettings settings, Device device, string layer, int row, int column)
     {
