@@ -25,6 +25,24 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Checks <paramref name="path"/> as <see cref="CheckDestination"/> does and creates its folder, with one clear
+    /// line when that fails (a file where a folder should be, permission, read-only, disk full).
+    /// </summary>
+    public static void PrepareFolderFor(string path)
+    {
+        CheckDestination(path);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputException(path, e);
+        }
+    }
+
     public static void WriteAllText(string path, string text) => Write(path, t => File.WriteAllText(t, text));
 
     /// <summary>

@@ -18,6 +18,7 @@ public sealed class OutputException : StethoscopeException
     {
         UnauthorizedAccessException => "permission denied",
         DirectoryNotFoundException => "its folder does not exist",
+        IOException { HResult: 17 or 20 } => "a file stands where a folder should be",
         IOException { HResult: 28 or 122 } => "disk full (no space left on device)",
         IOException { HResult: 30 } => "read-only file system",
         _ => cause.Message.Split('\n')[0].TrimEnd('.'),
