@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Stethoscope.Cli.Output;
 using Stethoscope.Dashboard;
+using Stethoscope.Runs;
 
 namespace Stethoscope.Cli.Commands;
 
@@ -32,6 +33,12 @@ public static class DashboardCommand
         command.SetAction(r => StethoscopeCommand.Guard(terminal, () =>
         {
             var settings = new DashboardOptions(r.GetValue(runs)!, r.GetValue(options.Host)!, r.GetValue(options.Port), r.GetValue(connections));
+            _ = settings.Validate();
+            // A mistyped --runs would otherwise serve an empty list forever.
+            if (FileEntry.Of(settings.Runs.Length == 0 ? "." : settings.Runs).Kind is FileKind.Regular or FileKind.Special)
+                throw new StethoscopeException($"--runs {settings.Runs}: not a folder");
+            if (settings.Runs.Length == 0 || !Directory.Exists(settings.Runs))
+                throw new StethoscopeException($"--runs {settings.Runs}: no such folder (give the folder that holds your run folders)");
             using var interrupt = new InterruptSignal();
             using var server = Start(settings, terminal);
             try

@@ -32,6 +32,27 @@ public sealed class ModelOptions
         var classes = result.GetValue(Classes);
         if (classes is < 1)
             throw new InvalidOptionException($"--classes must be at least 1; got {classes}");
-        return (recipe, new ModelRequest(input is null ? recipe.DefaultInput : InputShape.Parse(input), classes, erfStack));
+        return (recipe, new ModelRequest(input is null ? recipe.DefaultInput : ParseInput(input), classes, erfStack));
+    }
+
+    /// <summary>The most values one input may have (64 Mi, a 3x4730x4730 picture): a larger one is refused before
+    /// any model or tensor is made.</summary>
+    public const long MaxInputValues = 64L << 20;
+
+    /// <summary>--input as a shape: a malformed or oversized one is an option value (exit code 2).</summary>
+    static InputShape ParseInput(string input)
+    {
+        InputShape shape;
+        try
+        {
+            shape = InputShape.Parse(input);
+        }
+        catch (StethoscopeException e) when (e is not InvalidOptionException)
+        {
+            throw new InvalidOptionException(e.Message);
+        }
+        if ((long)shape.Channels * shape.Height * shape.Width > MaxInputValues)
+            throw new InvalidOptionException($"--input {input} has {(long)shape.Channels * shape.Height * shape.Width} values; at most {MaxInputValues} are accepted");
+        return shape;
     }
 }

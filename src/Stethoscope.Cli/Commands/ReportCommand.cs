@@ -18,7 +18,12 @@ public static class ReportCommand
             var folder = r.GetValue(run)!;
             if (!Directory.Exists(folder))
                 throw new StethoscopeException($"{folder}: no such run folder");
-            terminal.Out.MarkupLineInterpolated($"{RunReport.Write(new RunFolder(Path.GetFullPath(folder)))}");
+            var runFolder = new RunFolder(Path.GetFullPath(folder));
+            // Read first, so that a run.json that is not a manifest is named before the missing metrics.
+            RunManifest.Read(runFolder.RunJson);
+            if (!File.Exists(runFolder.MetricsCsv))
+                throw new StethoscopeException($"{folder}: no metrics.csv, so no figures and no sound to report (the run recorded no step)");
+            terminal.Out.MarkupLineInterpolated($"{RunReport.Write(runFolder)}");
             return 0;
         }));
         return command;

@@ -12,6 +12,18 @@ public static class DataSource
 
     public static DatasetSplit Load(string spec, long seed = 0)
     {
+        var split = LoadForm(spec, seed);
+        // A test split of another image size would fail only at the first evaluation, deep in training.
+        if (split.Train.Shape != split.Test.Shape)
+        {
+            split.Dispose();
+            throw new DataFormatException(spec, $"the test images are {split.Test.Shape} but the training images are {split.Train.Shape}; both splits need one size");
+        }
+        return split;
+    }
+
+    static DatasetSplit LoadForm(string spec, long seed)
+    {
         var colon = spec.IndexOf(':');
         var kind = colon < 0 ? spec : spec[..colon];
         var argument = colon < 0 ? "" : spec[(colon + 1)..];
@@ -22,7 +34,7 @@ public static class DataSource
             "cifar10" when argument.Length > 0 => Cifar10Binary.Load(argument),
             "images" when argument.Length > 0 => ImageFolder.Load(argument),
             "synthetic" => SyntheticBars.Create(trainCount: SyntheticCount(spec, colon < 0 ? null : argument), seed: seed),
-            _ => throw new StethoscopeException($"data '{spec}' is not one of: {Forms}"),
+            _ => throw new InvalidOptionException($"data '{spec}' is not one of: {Forms}"),
         };
     }
 

@@ -7,27 +7,53 @@ namespace Stethoscope.Data;
 /// <summary>One image file (PNG, JPEG, BMP, GIF, WebP) as pixel planes: grey for one channel, RGB for three.</summary>
 public static class ImageFile
 {
+    /// <summary>
+    /// The most pixels an image may have: 64 megapixels (8192²), far beyond any input these networks take, and
+    /// checked from the header before a byte of pixels is allocated (a 100-byte PNG can claim 20000×20000).
+    /// </summary>
+    public const long MaxPixels = 64L << 20;
+
     public static SKBitmap Decode(string path, bool grey)
     {
-        if (!File.Exists(path))
-            throw new DataFormatException(path, "no such image file");
-        using var codec = SKCodec.Create(path) ?? throw new DataFormatException(path, "not an image SkiaSharp can decode");
+        using var codec = Open(path);
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        if (result != SKCodecResult.Success)
         {
             bitmap.Dispose();
-            throw new DataFormatException(path, $"cannot be decoded ({result})");
+            // IncompleteInput: SkiaSharp fills the missing rows itself; a picture with invented rows is refused.
+            throw new DataFormatException(path, result == SKCodecResult.IncompleteInput
+                ? "truncated image (its pixel data ends early)"
+                : $"cannot be decoded ({result})");
         }
         return bitmap;
+    }
+
+    /// <summary>The decoder for a regular image file whose header is within <see cref="MaxPixels"/>.</summary>
+    static SKCodec Open(string path)
+    {
+        var kind = Runs.FileEntry.Of(path).Kind;
+        if (kind is Runs.FileKind.Missing or Runs.FileKind.Directory)
+            throw new DataFormatException(path, "no such image file");
+        // A FIFO or a device would block or never end; only a regular file (or a link to one) is read.
+        if (kind == Runs.FileKind.Special || (kind == Runs.FileKind.SymbolicLink && !File.Exists(path)))
+            throw new DataFormatException(path, "not a regular file");
+        var codec = SKCodec.Create(path) ?? throw new DataFormatException(path, "not an image SkiaSharp can decode");
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width <= 0 || height <= 0 || (long)width * height > MaxPixels)
+        {
+            codec.Dispose();
+            throw new DataFormatException(path, $"{width}x{height} pixels is beyond the limit of {MaxPixels} pixels for an input image");
+        }
+        return codec;
     }
 
     /// <summary>Whether the file stores grey pixels (SkiaSharp decodes those to grey, and colour only to colour).</summary>
     public static bool IsGrey(string path)
     {
-        using var codec = SKCodec.Create(path);
-        return codec is not null && codec.Info.ColorType == SKColorType.Gray8;
+        using var codec = Open(path);
+        return codec.Info.ColorType == SKColorType.Gray8;
     }
 
     /// <summary>The pixels as planes (C, H, W), the layout the tensors use.</summary>

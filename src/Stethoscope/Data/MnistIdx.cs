@@ -20,6 +20,9 @@ public static class MnistIdx
         var label = name ?? $"MNIST ({directory})";
         var train = ReadPair(Find(directory, "train-images", "idx3"), Find(directory, "train-labels", "idx1"));
         var test = ReadPair(Find(directory, "t10k-images", "idx3"), Find(directory, "t10k-labels", "idx1"));
+        // Checked before any tensor exists: another size would fail only at the first evaluation.
+        if (train.Shape != test.Shape)
+            throw new DataFormatException(directory, $"the test images are {test.Shape} but the training images are {train.Shape}; both splits need one size");
         return new DatasetSplit(
             Build($"{label} train", train),
             Build($"{label} test", test));

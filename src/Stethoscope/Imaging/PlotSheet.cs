@@ -31,8 +31,7 @@ public static class PlotSheet
     public static void SavePng(SKBitmap bitmap, string path)
     {
         using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
+        AtomicFile.PrepareFolderFor(path);
         AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, png.ToArray()));
     }
 }

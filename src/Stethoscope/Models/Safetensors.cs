@@ -25,15 +25,12 @@ public static class Safetensors
         using var stream = File.OpenRead(path);
         var header = ReadHeader(path, stream);
         var dataStart = 8 + header.Length;
+        var entries = Entries(path, header, stream.Length - dataStart);
         var tensors = new Dictionary<string, Tensor>();
         try
         {
-            foreach (var (name, node) in Parse(path, header))
-            {
-                if (name == "__metadata__")
-                    continue;
-                tensors[name] = ReadTensor(path, stream, dataStart, name, node!);
-            }
+            foreach (var entry in entries)
+                tensors[entry.Name] = ReadTensor(stream, dataStart, entry);
             return tensors;
         }
         catch
@@ -43,6 +40,12 @@ public static class Safetensors
             throw;
         }
     }
+
+    /// <summary>The most elements one tensor may have: what a .NET float array holds.</summary>
+    const long MaxElements = int.MaxValue;
+
+    /// <summary>One tensor as the header describes it, already checked against the file.</summary>
+    sealed record Entry(string Name, string Dtype, int Width, long[] Shape, long Count, long Begin, long End);
 
     /// <summary>Values copied to the file at a time: 16 MiB, so a tensor of any size is written without a byte array
     /// of its own size (which .NET cannot make beyond 2 GiB).</summary>
@@ -124,38 +127,94 @@ public static class Safetensors
         return header;
     }
 
-    static JsonObject Parse(string path, byte[] header)
+    /// <summary>
+    /// Every tensor of the header, checked before any data is read: UTF-8, a JSON object, each name once, a known
+    /// dtype, a shape of non-negative sizes within <see cref="MaxElements"/>, two offsets that match the shape and
+    /// lie within the data, and byte ranges that neither overlap nor leave a gap.
+    /// </summary>
+    static List<Entry> Entries(string path, byte[] header, long dataLength)
     {
         try
         {
-            return JsonNode.Parse(header) as JsonObject ?? throw new DataFormatException(path, "the safetensors header is not a JSON object");
+            _ = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetCharCount(header);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new DataFormatException(path, "the safetensors header is not UTF-8");
+        }
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(header);
         }
         catch (JsonException e)
         {
             throw new DataFormatException(path, $"the safetensors header is not valid JSON ({e.Message.Split('.')[0]})");
         }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new DataFormatException(path, "the safetensors header is not a JSON object");
+            var entries = new List<Entry>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!names.Add(property.Name))
+                    throw new DataFormatException(path, $"tensor '{property.Name}' appears twice in the safetensors header");
+                if (property.Name != "__metadata__")
+                    entries.Add(Check(path, property.Name, property.Value, dataLength));
+            }
+            long next = 0;
+            foreach (var entry in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+            {
+                if (entry.Begin < next)
+                    throw new DataFormatException(path, $"tensor '{entry.Name}': bytes {entry.Begin}..{entry.End} overlap another tensor's");
+                if (entry.Begin > next)
+                    throw new DataFormatException(path, $"bytes {next}..{entry.Begin} of the data are not covered by any tensor");
+                next = entry.End;
+            }
+            if (next != dataLength)
+                throw new DataFormatException(path, $"bytes {next}..{dataLength} of the data are not covered by any tensor");
+            return entries;
+        }
     }
 
-    static Tensor ReadTensor(string path, FileStream stream, long dataStart, string name, JsonNode node)
+    static Entry Check(string path, string name, JsonElement node, long dataLength)
     {
         string dtype;
         long[] shape;
         long begin, end;
         try
         {
-            dtype = node["dtype"]!.GetValue<string>();
-            shape = [.. node["shape"]!.AsArray().Select(d => d!.GetValue<long>())];
-            var offsets = node["data_offsets"]!.AsArray();
-            (begin, end) = (offsets[0]!.GetValue<long>(), offsets[1]!.GetValue<long>());
+            dtype = node.GetProperty("dtype").GetString()!;
+            shape = [.. node.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64())];
+            var offsets = node.GetProperty("data_offsets").EnumerateArray().Select(o => o.GetInt64()).ToArray();
+            if (offsets.Length != 2 || dtype is null)
+                throw new FormatException();
+            (begin, end) = (offsets[0], offsets[1]);
         }
-        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException)
         {
-            throw new DataFormatException(path, $"tensor '{name}' lacks dtype, shape or data_offsets");
+            throw new DataFormatException(path, $"tensor '{name}' lacks dtype, shape or data_offsets (a string, an array of sizes, two byte offsets)");
         }
         var width = dtype switch { "F32" => 4, "F16" or "BF16" => 2, "F64" or "I64" => 8, _ => throw new DataFormatException(path, $"tensor '{name}' is {dtype}; only F32, F16, BF16, F64 and I64 are read") };
-        var count = shape.Aggregate(1L, (a, b) => a * b);
-        if (end - begin != count * width || begin < 0 || dataStart + end > stream.Length)
-            throw new DataFormatException(path, $"tensor '{name}': {count} {dtype} values do not fit bytes {begin}..{end} of the data");
+        if (shape.Any(d => d < 0))
+            throw new DataFormatException(path, $"tensor '{name}': shape [{string.Join(", ", shape)}] has a negative size");
+        long count = 1;
+        foreach (var size in shape)
+        {
+            if (size != 0 && count > MaxElements / size)
+                throw new DataFormatException(path, $"tensor '{name}': shape [{string.Join(", ", shape)}] is beyond the {MaxElements} elements a tensor may have");
+            count *= size;
+        }
+        if (begin < 0 || end < begin || end > dataLength || end - begin != count * width)
+            throw new DataFormatException(path, $"tensor '{name}': {count} {dtype} values do not fit bytes {begin}..{end} of the {dataLength} bytes of data");
+        return new Entry(name, dtype, width, shape, count, begin, end);
+    }
+
+    static Tensor ReadTensor(FileStream stream, long dataStart, Entry entry)
+    {
+        var (dtype, width, shape, count, begin, end) = (entry.Dtype, entry.Width, entry.Shape, entry.Count, entry.Begin, entry.End);
         var bytes = new byte[end - begin];
         stream.Position = dataStart + begin;
         stream.ReadExactly(bytes);

@@ -81,12 +81,40 @@ public sealed record RunManifest(
             throw new StethoscopeException($"{path}: no such file (is this a run folder?)");
         try
         {
-            return JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), Json)
+            var manifest = JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), Json)
                 ?? throw new StethoscopeException($"{path}: empty run manifest");
+            // The deserializer leaves an absent object null whatever its type says; every reader dereferences these.
+            if (MissingField(manifest) is { } missing)
+                throw new StethoscopeException($"{path}: missing field '{missing}' (not a run manifest)");
+            return manifest;
         }
         catch (JsonException e)
         {
             throw new StethoscopeException($"{path}: not a valid run.json ({e.Message.Split('.')[0]})");
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StethoscopeException($"{path}: cannot be read ({e.Message.Split('\n')[0]})");
+        }
     }
+
+    /// <summary>The snake_case name of the first field a reader needs that the file lacks, or null.</summary>
+    static string? MissingField(RunManifest m) =>
+        m.Name is null ? "name"
+        : m.Device is null ? "device"
+        : m.Config is null ? "config"
+        : m.Model is null ? "model"
+        : m.Data is null ? "data"
+        : m.Versions is null ? "versions"
+        : m.Config.Model is null ? "config.model"
+        : m.Config.Data is null ? "config.data"
+        : m.Config.Optimizer is null ? "config.optimizer"
+        : m.Config.OnDivergence is null ? "config.on_divergence"
+        : m.Config.DeviceRequested is null ? "config.device_requested"
+        : m.Model.Name is null ? "model.name"
+        : m.Model.Layers is null ? "model.layers"
+        : m.Data.Name is null ? "data.name"
+        : m.Data.InputShape is null ? "data.input_shape"
+        : m.Data.Normalization is null ? "data.normalization"
+        : null;
 }

@@ -138,6 +138,7 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         metrics = evaluations = null;
         distributions = null;
         events = null;
+        folder.Release();
     }
 
     void Flush()

@@ -23,7 +23,7 @@ public static class RunSonifier
         var mapping = SoundMapping.Create(kind, indices.Length, lossTrack);
         var norms = new float[indices.Length];
         long steps = 0, nonFinite = 0, frames = 0;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+        AtomicFile.PrepareFolderFor(outPath);
         AtomicFile.Write(outPath, temporary =>
         {
             using var wav = new WavWriter(temporary, SoundMapping.SampleRate, mapping.Channels, format);

@@ -52,9 +52,10 @@ public class ImageFolderTests
     }
 
     [Fact]
+    // An unknown kind is a value of --data, so an option error (exit code 2).
     public void Unknown_data_kinds_list_the_valid_ones()
     {
-        var error = Assert.Throws<StethoscopeException>(() => DataSource.Load("imagenet:/x"));
+        var error = Assert.Throws<InvalidOptionException>(() => DataSource.Load("imagenet:/x"));
         Assert.Contains(DataSource.Forms, error.Message);
     }
 }
