@@ -60,6 +60,8 @@ public static class HypercolumnsCommand
             throw new InvalidOptionException("give exactly one input: --image F or --sample N");
         if (settings.Sample is not null && settings.Run is null)
             throw new InvalidOptionException("--sample needs a RUN (its test images); with --model give --image");
+        if (settings.Clusters < 1 || settings.Restarts < 1)
+            throw new InvalidOptionException($"--clusters and --restarts must be at least 1; got {settings.Clusters} and {settings.Restarts}");
         var device = Devices.Resolve(settings.Device);
         using var scope = NewDisposeScope();
         var (model, input, shown, folder) = settings.Run is null ? FromModel(settings) : FromRun(settings);

@@ -35,9 +35,10 @@ public static class ErfStack
     public static LayerStack Build(ModelRequest request)
     {
         var settings = request.ErfStack ?? new ErfStackSettings();
-        if (settings.Depth < 1 || settings.Kernel < 1 || settings.Kernel % 2 == 0 || settings.Channels < 1)
-            throw new StethoscopeException(
-                $"erf-stack needs depth >= 1, an odd kernel >= 1 and channels >= 1; got depth {settings.Depth}, kernel {settings.Kernel}, channels {settings.Channels}");
+        // The upper limits keep a mistyped number from allocating terabytes: they are far beyond Luo et al.'s stacks.
+        if (settings.Depth is < 1 or > 1000 || settings.Kernel is < 1 or > 255 || settings.Kernel % 2 == 0 || settings.Channels is < 1 or > 4096)
+            throw new InvalidOptionException(
+                $"erf-stack needs depth 1..1000, an odd kernel 1..255 and channels 1..4096; got depth {settings.Depth}, kernel {settings.Kernel}, channels {settings.Channels}");
         var builder = new LayerStackBuilder("erf-stack", request.Input);
         for (var i = 1; i <= settings.Depth; i++)
         {

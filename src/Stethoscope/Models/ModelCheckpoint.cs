@@ -14,7 +14,12 @@ public static class ModelCheckpoint
             throw new StethoscopeException($"{path}: no such weights file");
         try
         {
-            model.load(path);
+            using var stream = File.OpenRead(path);
+            using (var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+                model.load(reader);
+            // TorchSharp stops reading after the last tensor it expects; anything after it means another file.
+            if (stream.Position != stream.Length)
+                throw new StethoscopeException($"{path}: not a {what} ({stream.Length - stream.Position} bytes follow the last tensor)");
         }
         catch (Exception e) when (e is not StethoscopeException)
         {

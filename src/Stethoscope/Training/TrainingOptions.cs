@@ -72,7 +72,7 @@ public sealed record TrainingOptions
         return Math.Min(byEpochs, MaxSteps ?? long.MaxValue);
     }
 
-    public long BatchesPerEpoch(int trainCount) => (trainCount + BatchSize - 1) / BatchSize;
+    public long BatchesPerEpoch(int trainCount) => ((long)trainCount + BatchSize - 1) / BatchSize; // long: a batch near int.MaxValue must not overflow
 
     static void Require(bool condition, string message)
     {

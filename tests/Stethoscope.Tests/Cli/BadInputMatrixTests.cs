@@ -66,6 +66,9 @@ public class BadInputMatrixTests
         new("filters gradients batch zero", 2, "batch", s => ["filters", s.Run(), "--gradients", "--batch-size", "0", Cpu, "cpu", "--out", s["f.png"]]),
         new("hypercolumns sample negative", 2, "--sample", s => ["hypercolumns", s.Run(), "--sample", "-1", Cpu, "cpu", "--out", s["out"]]),
         new("activations sample out of range", 2, "--sample", s => ["activations", s.Run(), "--sample", "100000", Cpu, "cpu", "--out", s["a.png"]]),
+        new("erf-stack kernel huge", 2, "an odd kernel 1..255", s => ["erf", "--model", "erf-stack", "--kernel", "2147483647", Cpu, "cpu", "--out", s["out"]]),
+        new("erf-stack depth zero", 2, "erf-stack needs depth 1..1000", s => ["erf", "--model", "erf-stack", "--depth", "0", Cpu, "cpu", "--out", s["out"]]),
+        new("hypercolumns clusters zero", 2, "--clusters and --restarts must be at least 1", s => ["hypercolumns", "--model", "mnist-net", "--image", s.File_("i.png", Png(28, 28)), "--clusters", "0", Cpu, "cpu", "--out", s["out"]]),
 
         // Names: an unknown model or layer is a bad name, exit 1, with what is valid.
         new("model unknown in train", 1, "nope", s => ["train", "--model", "nope", "--data", "synthetic:16", Cpu, "cpu", "--runs", s.Root]),
@@ -126,6 +129,7 @@ public class BadInputMatrixTests
         new("checkpoint garbage", 1, "final.dat", s => { var r = s.Run(); File.WriteAllBytes(Path.Combine(r, "checkpoints", "final.dat"), Enumerable.Range(0, 4000).Select(i => (byte)(i * 37)).ToArray()); return ["filters", r, Cpu, "cpu", "--out", s["f.png"]]; }),
         new("checkpoint a folder", 1, "final.dat", s => { var r = s.Run(); File.Delete(Path.Combine(r, "checkpoints", "final.dat")); Directory.CreateDirectory(Path.Combine(r, "checkpoints", "final.dat")); return ["filters", r, Cpu, "cpu", "--out", s["f.png"]]; }),
         new("checkpoint file outside a run", 1, "x.dat", s => ["filters", s.File_("x.dat", new byte[10]), Cpu, "cpu", "--out", s["f.png"]]),
+        new("checkpoint with trailing bytes", 1, "bytes follow the last tensor", s => { var r = s.Run(); File.AppendAllText(Path.Combine(r, "checkpoints", "final.dat"), "tail"); return ["filters", r, Cpu, "cpu", "--out", s["f.png"]]; }),
 
         // Run folders and run.json.
         new("filters run missing", 1, "none", s => ["filters", s["none"], Cpu, "cpu", "--out", s["f.png"]]),

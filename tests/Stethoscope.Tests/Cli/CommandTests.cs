@@ -39,7 +39,7 @@ public class CommandTests
     [InlineData(2, "train", "--batch-size", "0")]
     [InlineData(1, "train", "--model", "resnet")]
     [InlineData(1, "train", "--data", "mnist:/no/such/folder")]
-    [InlineData(1, "summary", "--input", "28x28")]
+    [InlineData(2, "summary", "--input", "28x28")]
     public void Bad_input_gives_one_error_line_and_a_non_zero_exit(int expected, params string[] args)
     {
         using var temp = new TempDirectory();

@@ -119,7 +119,7 @@ public class ReceptiveFieldCommandTests
     [InlineData(2, "unit 'top' is not 'center' or ROW,COL", "erf", "--unit", "top")]
     [InlineData(1, "/no/such/run: no such run folder or checkpoint file", "erf", "/no/such/run")]
     [InlineData(1, "/no/such.dat: no such weights file", "erf", "--weights", "/no/such.dat")]
-    [InlineData(1, "erf-stack needs depth >= 1", "erf", "--model", "erf-stack", "--depth", "0")]
+    [InlineData(2, "erf-stack needs depth 1..1000", "erf", "--model", "erf-stack", "--depth", "0")]
     [InlineData(2, "--depths '5,x' is not a comma-separated list", "erf-study", "--depths", "5,x")]
     [InlineData(2, "the study needs at least two depths", "erf-study", "--depths", "5")]
     public void Bad_erf_input_is_one_error_line(int code, string expected, params string[] args)

@@ -77,7 +77,7 @@ public class ModelTests
         Assert.Equal(8, stack.Layers.Count);
         Assert.All(stack.WeightedLayers, l => Assert.Equal(1f / 9f, l.Weight!.max().item<float>(), 6));
         Assert.All(stack.WeightedLayers, l => Assert.Equal(1f / 9f, l.Weight!.min().item<float>(), 6));
-        Assert.Throws<StethoscopeException>(() => ErfStack.Build(new ModelRequest(new InputShape(1, 16, 16), ErfStack: new ErfStackSettings(Kernel: 4))));
+        Assert.Throws<InvalidOptionException>(() => ErfStack.Build(new ModelRequest(new InputShape(1, 16, 16), ErfStack: new ErfStackSettings(Kernel: 4))));
     }
 
     [Fact]
