@@ -12,7 +12,5 @@ public sealed record Layer(string Name, nn.Module<Tensor, Tensor> Module, long[]
     public TorchSharp.Modules.Parameter? Weight { get; } =
         Module.named_parameters(recurse: false).FirstOrDefault(p => p.name == "weight").parameter;
 
-    public long ParameterCount => Module.parameters().Sum(p => p.numel());
-
     public string Kind => Module.GetType().Name;
 }

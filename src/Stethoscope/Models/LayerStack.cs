@@ -60,18 +60,4 @@ public sealed class LayerStack : nn.Module<Tensor, Tensor>
 
     /// <summary>Loads a Stethoscope checkpoint (<see cref="ModelCheckpoint"/>).</summary>
     public void LoadWeights(string path) => ModelCheckpoint.Load(this, path, $"{GetName()} checkpoint for input {InputShape}");
-
-    /// <summary>The last layer whose output is still a map (channels × height × width): the default for feature
-    /// maps and receptive fields.</summary>
-    public Layer LastSpatialLayer => layers.Last(l => l.OutputShape.Length == 3);
-
-    /// <summary>The named layer (null: <see cref="LastSpatialLayer"/>), refusing one whose output is not a map.</summary>
-    public Layer SpatialLayer(string? name)
-    {
-        var layer = name is null ? LastSpatialLayer : FindLayer(name);
-        if (layer.OutputShape.Length == 3)
-            return layer;
-        var maps = layers.Where(l => l.OutputShape.Length == 3).Select(l => l.Name);
-        throw new StethoscopeException($"layer {layer.Name} has no spatial output; layers with maps: {string.Join(", ", maps)}");
-    }
 }
