@@ -28,8 +28,10 @@ public sealed class DashboardLinkTests : IDisposable
         await using var server = await DashboardServer.StartAsync(new DashboardOptions(temp["runs"], Port: 0));
         using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/runs/live/metrics.csv")).StatusCode);
-        using var response = await client.GetAsync(path);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        // An event stream served by mistake never ends: its headers are enough to fail on.
+        var streaming = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+        return (response.StatusCode, streaming ? "(event stream)" : await response.Content.ReadAsStringAsync());
     }
 
     [Theory]
@@ -78,6 +80,23 @@ public sealed class DashboardLinkTests : IDisposable
         using var client = new HttpClient { BaseAddress = server.Address };
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/runs/live/metrics.csv")).StatusCode);
         Assert.Equal("[]", await client.GetStringAsync("/api/runs"));
+    }
+
+    [Fact]
+    public async Task The_event_stream_does_not_read_a_metrics_csv_that_is_a_link_out_of_the_runs_folder()
+    {
+        File.Delete(temp["runs/live/metrics.csv"]);
+        File.CreateSymbolicLink(temp["runs/live/metrics.csv"], temp["outside/elsewhere/metrics.csv"]);
+        await using var server = await DashboardServer.StartAsync(new DashboardOptions(temp["runs"], Port: 0));
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
+        using var stream = await client.GetStreamAsync("/api/runs/live/events");
+        using var reader = new StreamReader(stream);
+        string? line;
+        while ((line = await reader.ReadLineAsync()) is not null && !line.StartsWith("data: ", StringComparison.Ordinal))
+        {
+        }
+        var update = JsonDocument.Parse(line![6..]).RootElement;
+        Assert.Equal(("running", 0), (update.GetProperty("status").GetString(), update.GetProperty("rows").GetArrayLength()));
     }
 
     // .NET makes symbolic links but not hard links.
