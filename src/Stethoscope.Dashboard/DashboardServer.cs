@@ -93,7 +93,7 @@ public sealed class DashboardServer : IAsyncDisposable, IDisposable
             {
                 context.Response.ContentType = "text/event-stream";
                 context.Response.Headers.CacheControl = "no-cache";
-                await foreach (var update in new RunStream(run, poll).Follow(context.RequestAborted))
+                await foreach (var update in new RunStream(run, poll, catalog).Follow(context.RequestAborted))
                 {
                     await context.Response.WriteAsync(RunStream.ServerSentEvent(update), context.RequestAborted);
                     await context.Response.Body.FlushAsync(context.RequestAborted);

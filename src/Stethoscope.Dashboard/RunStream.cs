@@ -9,9 +9,10 @@ public sealed record RunUpdate(string Status, long Steps, IReadOnlyList<string>?
 
 /// <summary>
 /// Follows a run folder that may be being written: polls metrics.csv (whose half-written last line the reader skips)
-/// and run.json, and yields only what is new. A finished run yields everything once and ends: the replay.
+/// and run.json, and yields only what is new. A finished run yields everything once and ends: the replay. Each file is
+/// read only where <paramref name="catalog"/> would serve it (a link out of the runs folder is read as missing).
 /// </summary>
-public sealed class RunStream(RunFolder run, TimeSpan interval)
+public sealed class RunStream(RunFolder run, TimeSpan interval, RunCatalog catalog)
 {
     public const int MaxRowsPerUpdate = 2000;
 
@@ -42,16 +43,20 @@ public sealed class RunStream(RunFolder run, TimeSpan interval)
     {
         if (!Directory.Exists(run.Figures))
             return null;
-        var file = Directory.EnumerateFiles(run.Figures, "filters-*-live.png").Order(StringComparer.Ordinal).FirstOrDefault()
-            ?? Directory.EnumerateFiles(run.Figures, "filters-*.png").Where(f => !f.Contains("-gradients", StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault();
+        var file = Directory.EnumerateFiles(run.Figures, "filters-*-live.png").Where(Servable).Order(StringComparer.Ordinal).FirstOrDefault()
+            ?? Directory.EnumerateFiles(run.Figures, "filters-*.png").Where(f => !f.Contains("-gradients", StringComparison.Ordinal) && Servable(f)).Order(StringComparer.Ordinal).FirstOrDefault();
         return file is null ? null : $"figures/{Path.GetFileName(file)}?v={File.GetLastWriteTimeUtc(file).Ticks}";
     }
 
+    bool Servable(string file) => catalog.PlainFile(file) is not null;
+
     string Status()
     {
+        if (catalog.PlainFile(run.RunJson) is not { } runJson)
+            return "running";
         try
         {
-            return RunManifest.Read(run.RunJson).Status.ToString().ToLowerInvariant();
+            return RunManifest.Read(runJson).Status.ToString().ToLowerInvariant();
         }
         catch (StethoscopeException)
         {
@@ -61,11 +66,11 @@ public sealed class RunStream(RunFolder run, TimeSpan interval)
 
     (IReadOnlyList<string> Columns, List<double?[]> Rows) NewRows(long after)
     {
-        if (!File.Exists(run.MetricsCsv) || new FileInfo(run.MetricsCsv).Length == 0)
+        if (catalog.PlainFile(run.MetricsCsv) is not { } csv || new FileInfo(csv).Length == 0)
             return ([], []);
         try
         {
-            var metrics = MetricsCsv.Open(run.MetricsCsv);
+            var metrics = MetricsCsv.Open(csv);
             var rows = metrics.Rows().Where(r => r.Step > after).Take(MaxRowsPerUpdate)
                 .Select(r => (double?[])[r.Step, r.Epoch, .. r.Values.Select(v => float.IsFinite(v) ? (double?)v : null)]).ToList();
             return (["step", "epoch", .. metrics.Columns], rows);

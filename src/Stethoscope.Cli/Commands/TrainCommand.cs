@@ -108,6 +108,9 @@ public static class TrainCommand
         // Data and model come first: a bad file or option stops here, before any run folder exists.
         using var data = DataSource.Load(settings.Data, settings.Options.Seed);
         using var model = recipe.Create(new ModelRequest(data.Train.Shape, data.Train.Classes), settings.Options.Seed);
+        // Ctrl-C and SIGTERM are caught from before the run folder exists: a signal once it does stops the run with a
+        // valid run.json instead of killing the process with none.
+        using var interrupt = new InterruptSignal(cancel);
         var folder = settings.Out is null ? RunFolder.CreateUnder(settings.Runs, recipe.Name) : RunFolder.Create(settings.Out);
         var (sound, player) = settings.Sound is { } choice ? SoundFor(choice, folder, terminal) : (null, null);
         // The same parts as a user's loop watched with RunWatch.Start: one way to record a run.
@@ -115,7 +118,6 @@ public static class TrainCommand
         try
         {
             using var server = settings.Dashboard is { } board ? DashboardCommand.Start(board, terminal) : null;
-            using var interrupt = new InterruptSignal(cancel);
             TrainingResult Train(IEnumerable<ITrainingObserver> extra) =>
                 new Trainer(model, data, settings.Options, parts.Probes, [.. parts.Observers, .. extra], recipe.Objective).Run(interrupt.Token);
             var result = settings.Quiet

@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 namespace Stethoscope.Sound;
 
 /// <summary>
-/// Writes a RIFF/WAVE file as samples arrive. The header's sizes are rewritten at every <see cref="Flush"/>, so the
-/// file is a valid WAV whenever a reader opens it after a flush (and after Ctrl-C, a divergence or a crash, up to the
-/// last flush); memory does not grow with the length of the sound. PCM16 is written with format tag 1, float32 with
+/// Writes a RIFF/WAVE file as samples arrive. The whole header is written and flushed at creation (sizes for zero
+/// frames) and its sizes are rewritten at every <see cref="Flush"/>, so the file on disk is at every moment a valid WAV
+/// of the frames flushed so far (after Ctrl-C, a divergence or a crash too, even one before the first flush); memory does not grow with the length of the sound. PCM16 is written with format tag 1, float32 with
 /// format tag 3 and the <c>fact</c> chunk that non-PCM formats require (the seed wrote floats under a PCM header).
 /// </summary>
 public sealed class WavWriter : IDisposable
@@ -40,6 +40,9 @@ public sealed class WavWriter : IDisposable
         Format = format;
         riffStart = stream.Position;
         (dataSizeOffset, factOffset) = WriteHeader();
+        // The header goes to the file now, with the sizes of zero frames: a process killed before its first flush
+        // still leaves a playable (empty) WAV, not an empty file or one whose sizes are zero.
+        Flush();
     }
 
     public int SampleRate { get; }
