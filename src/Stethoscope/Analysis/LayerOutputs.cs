@@ -10,7 +10,9 @@ namespace Stethoscope.Analysis;
 /// <c>Sequential</c> disposes intermediate outputs as it goes); the clone stays in the autograd graph, so a
 /// gradient can flow from a captured output back to the input. The pass stops as soon as the last named module has
 /// run, so layers after it cost nothing and an input of another size than the model's head accepts still works for
-/// every layer before the head.
+/// every layer before the head. A module whose <c>forward</c> opens its own dispose scope (TorchSharp's advice, and
+/// the zoo's ResNets) would dispose a clone made inside it, so each clone leaves every scope in the hook and joins the
+/// caller's scope once the pass is over.
 /// </summary>
 public static class LayerOutputs
 {
@@ -25,7 +27,8 @@ public static class LayerOutputs
             {
                 removers.Add(module.register_forward_hook((_, _, output) =>
                 {
-                    captured.TryAdd(path, output.clone());
+                    if (!captured.ContainsKey(path))
+                        captured[path] = output.clone().DetachFromDisposeScope();
                     if (captured.Count == wanted.Count)
                         throw new CaptureComplete();
                     return output;
@@ -45,11 +48,23 @@ public static class LayerOutputs
         {
             foreach (var remove in removers)
                 remove();
+            AdoptIntoCurrentScope(captured);
         }
         var silent = wanted.Keys.Where(p => !captured.ContainsKey(p)).ToArray();
         if (silent.Length > 0)
             throw new StethoscopeException($"layer {string.Join(", ", silent)} of {model.GetName()} never ran through call(): unused, or its parent calls forward() directly, which skips TorchSharp's hooks");
         return captured;
+    }
+
+    /// <summary>Replaces each detached clone by an alias made here, in the caller's dispose scope, and frees the clone's
+    /// own handle (the storage and the autograd graph live on in the alias).</summary>
+    static void AdoptIntoCurrentScope(Dictionary<string, Tensor> captured)
+    {
+        foreach (var (path, detached) in captured.ToArray())
+        {
+            captured[path] = detached.alias();
+            detached.Dispose();
+        }
     }
 
     /// <summary>The output of one module.</summary>

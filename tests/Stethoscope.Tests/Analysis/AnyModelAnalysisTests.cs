@@ -70,6 +70,18 @@ public class AnyModelAnalysisTests
     }
 
     [Fact]
+    public void Outputs_of_modules_that_open_their_own_dispose_scope_survive_it()
+    {
+        // The zoo's ResNets dispose everything made inside their forward, as TorchSharp advises; a capture must not be.
+        using var scope = NewDisposeScope();
+        using var resnet = ModelRegistry.Find("resnet-digits").Create(new ModelRequest(new InputShape(1, 28, 28)), seed: 0);
+        Assert.Equal(new long[] { 16, 14, 14 }, FeatureMaps.Of(resnet, randn(1, 28, 28), "layer1.0", Cpu).shape);
+        Assert.Equal(new long[] { 16 + 32, 28, 28 }, Hypercolumns.Extract(resnet, randn(1, 28, 28), ["layer1", "layer2"], Cpu).shape);
+        var field = EffectiveReceptiveField.Measure(resnet, ErfInputs.Random(new InputShape(1, 28, 28), seed: 0), new ErfSettings("layer2", Samples: 2), Cpu);
+        Assert.True(field[field.Height / 2, field.Width / 2] > 0);
+    }
+
+    [Fact]
     public void Capture_hooks_are_removed_when_the_forward_pass_fails()
     {
         using var scope = NewDisposeScope();
