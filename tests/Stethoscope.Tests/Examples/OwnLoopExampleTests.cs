@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json;
+using Stethoscope.Dashboard;
 using Stethoscope.Probes;
 using Stethoscope.Runs;
 using Stethoscope.Training;
@@ -57,6 +59,21 @@ public class OwnLoopExampleTests
         Assert.Equal(0, Invoke("activations", folder.Root, "--sample", "0", "--layer", "layer2", "--out", temp["maps.png"]).Code);
         Assert.Equal(0, Invoke("erf", folder.Root, "--layer", "layer2", "--samples", "4", "--json").Code);
         Assert.True(File.Exists(Path.Combine(folder.Figures, "curves.png")) && File.Exists(temp["filters.png"]) && File.Exists(temp["maps.png"]));
+
+        // The dashboard lists the run and replays its steps with every layer's norm.
+        await using var server = await DashboardServer.StartAsync(new DashboardOptions(temp.Path, Port: 0, PollSeconds: 0.05));
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
+        var runs = JsonDocument.Parse(await client.GetStringAsync("/api/runs")).RootElement;
+        Assert.Equal(("run", "completed", 40), (runs[0].GetProperty("name").GetString(), runs[0].GetProperty("status").GetString(), runs[0].GetProperty("steps").GetInt32()));
+        using var events = new StreamReader(await client.GetStreamAsync("/api/runs/run/events"));
+        string? line;
+        while ((line = await events.ReadLineAsync()) is not null && !line.StartsWith("data: ", StringComparison.Ordinal))
+        {
+        }
+        var update = JsonDocument.Parse(line![6..]).RootElement;
+        var columns = update.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToArray();
+        Assert.Equal(Weighted.Select(w => GradientNormProbe.Prefix + w), columns.Where(c => c!.StartsWith(GradientNormProbe.Prefix, StringComparison.Ordinal)));
+        Assert.Equal(1, update.GetProperty("rows")[0][0].GetInt32());
     }
 
     [Fact]
