@@ -5,6 +5,7 @@ using OwnLoop;
 using Stethoscope;
 using Stethoscope.Analysis;
 using Stethoscope.Data;
+using Stethoscope.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,19 +19,27 @@ var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, steps);
 
 // README:begin
 using var watch = RunWatch.Start(model, folder, new RunWatchOptions(Data: "bundled", Normalization: digits.Train.Normalization));
-for (var step = 0; step < steps; step++)
+try
 {
-    using var scope = NewDisposeScope();
-    var (images, labels) = Batch(digits.Train, step, size: 64);
     model.train();
-    optimizer.zero_grad();
-    var output = model.call(Shift(images));
-    var loss = nn.functional.cross_entropy(output, labels);
-    loss.backward();
-    watch.Step(loss, output, labels, optimizer); // after backward(), before clipping and the optimizer
-    nn.utils.clip_grad_norm_(model.parameters(), 5.0);
-    optimizer.step();
-    schedule.step();
+    for (var step = 0; step < steps; step++)
+    {
+        using var scope = NewDisposeScope();
+        var (images, labels) = Batch(digits.Train, step, size: 64);
+        optimizer.zero_grad();
+        var output = model.call(Shift(images));
+        var loss = nn.functional.cross_entropy(output, labels);
+        loss.backward();
+        watch.Step(loss, output, labels, optimizer); // after backward(), before clipping and the optimizer
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0);
+        optimizer.step();
+        schedule.step();
+    }
+}
+catch (Exception e)
+{
+    watch.Finish(RunStatus.Failed, e.Message); // run.json says why; a plain dispose would record "interrupted"
+    throw;
 }
 var (testLoss, testAccuracy) = Evaluate(model, digits.Test);
 watch.Evaluation(testLoss, testAccuracy);
@@ -43,32 +52,32 @@ var erf = EffectiveReceptiveField.Measure(model, ErfInputs.From(digits.Test), ne
 Console.WriteLine($"{result.Status} after {result.Steps} steps: test accuracy {testAccuracy:P2}; layer1.conv2 makes {maps.shape[0]} maps of {maps.shape[1]}x{maps.shape[2]}; layer2's effective receptive field σ = {erf.Sigma:0.00} px");
 Console.WriteLine(Path.GetFullPath(folder));
 
+// A batch of images drawn at random (with replacement, which is simplest for a loop that counts steps).
 static (Tensor Images, Tensor Labels) Batch(ImageDataset data, int step, int size)
 {
-    var start = step * size % (data.Count - size);
-    return (data.Images.narrow(0, start, size), data.Labels.narrow(0, start, size));
+    var picked = randint(0, data.Count, [size]);
+    return (data.Images.index_select(0, picked), data.Labels.index_select(0, picked));
 }
 
-// Augmentation: each batch shifted by up to two pixels.
-static Tensor Shift(Tensor images)
-{
-    var (dy, dx) = (randint(-2, 3, 1).item<long>(), randint(-2, 3, 1).item<long>());
-    return images.roll([dy, dx], [2, 3]);
-}
+// Augmentation: the batch moved by up to two pixels (wrapping around: the digits' borders are blank).
+static Tensor Shift(Tensor images) => images.roll([Random.Shared.Next(-2, 3), Random.Shared.Next(-2, 3)], [2, 3]);
 
+// Sums stay on the device and come back once, as Stethoscope's own evaluator does.
 static (double Loss, double Accuracy) Evaluate(ResidualNet model, ImageDataset test)
 {
     model.eval();
     using var noGrad = no_grad();
-    double loss = 0, correct = 0;
+    using var scope = NewDisposeScope();
+    var sums = zeros(2, float64);
     for (var start = 0; start < test.Count; start += 500)
     {
-        using var scope = NewDisposeScope();
+        using var batch = NewDisposeScope();
         var count = Math.Min(500, test.Count - start);
         var output = model.call(test.Images.narrow(0, start, count));
         var labels = test.Labels.narrow(0, start, count);
-        loss += nn.functional.cross_entropy(output, labels, reduction: nn.Reduction.Sum).item<float>();
-        correct += output.argmax(1).eq(labels).sum().item<long>();
+        sums[0] += nn.functional.cross_entropy(output, labels, reduction: nn.Reduction.Sum).to(float64);
+        sums[1] += output.argmax(1).eq(labels).sum().to(float64);
     }
+    var (loss, correct) = (sums[0].item<double>(), sums[1].item<double>());
     return (loss / test.Count, correct / test.Count);
 }

@@ -108,6 +108,9 @@ public static class TrainCommand
         // Data and model come first: a bad file or option stops here, before any run folder exists.
         using var data = DataSource.Load(settings.Data, settings.Options.Seed);
         using var model = recipe.Create(new ModelRequest(data.Train.Shape, data.Train.Classes), settings.Options.Seed);
+        Trainer.CheckCompatible(model, recipe.Objective, data.Train);
+        // The dashboard's port is taken before the folder exists, so a port in use leaves nothing behind.
+        using var server = settings.Dashboard is { } board ? DashboardCommand.Start(board, terminal) : null;
         // Ctrl-C and SIGTERM are caught from before the run folder exists: a signal once it does stops the run with a
         // valid run.json instead of killing the process with none.
         using var interrupt = new InterruptSignal(cancel);
@@ -117,7 +120,6 @@ public static class TrainCommand
         var parts = RunWatch.Parts(folder, new RunWatchOptions(settings.Data, DistributionsEvery: settings.DistributionsEvery, Sound: sound, Player: player));
         try
         {
-            using var server = settings.Dashboard is { } board ? DashboardCommand.Start(board, terminal) : null;
             TrainingResult Train(IEnumerable<ITrainingObserver> extra) =>
                 new Trainer(model, data, settings.Options, parts.Probes, [.. parts.Observers, .. extra], recipe.Objective).Run(interrupt.Token);
             var result = settings.Quiet

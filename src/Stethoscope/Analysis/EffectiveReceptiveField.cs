@@ -85,27 +85,19 @@ public sealed record EffectiveReceptiveField(
     static double[] GradientSum(nn.Module<Tensor, Tensor> model, ErfInputs inputs, ErfSettings settings, Device device, string layer, int row, int column)
     {
         var shape = inputs.Shape;
-        var wasTraining = model.training;
-        model.eval();
-        try
+        using var modes = TrainingModes.Evaluating(model);
+        using var total = zeros([shape.Height, shape.Width], device: device);
+        for (long first = 0; first < settings.Samples; first += settings.BatchSize)
         {
-            using var total = zeros([shape.Height, shape.Width], device: device);
-            for (long first = 0; first < settings.Samples; first += settings.BatchSize)
-            {
-                using var scope = NewDisposeScope();
-                var count = Math.Min(settings.BatchSize, settings.Samples - first);
-                var x = inputs.Batch(first, count).to(device).requires_grad_(true);
-                var unit = LayerOutputs.Of(model, x, layer)[TensorIndex.Colon, TensorIndex.Colon, row, column].sum();
-                var gradient = torch.autograd.grad([unit], [x])[0];
-                total.add_(gradient.abs().sum([0, 1]));
-            }
-            using var mean = total.div(settings.Samples).to(float64).cpu();
-            return mean.data<double>().ToArray();
+            using var scope = NewDisposeScope();
+            var count = Math.Min(settings.BatchSize, settings.Samples - first);
+            var x = inputs.Batch(first, count).to(device).requires_grad_(true);
+            var unit = LayerOutputs.Of(model, x, layer)[TensorIndex.Colon, TensorIndex.Colon, row, column].sum();
+            var gradient = torch.autograd.grad([unit], [x])[0];
+            total.add_(gradient.abs().sum([0, 1]));
         }
-        finally
-        {
-            model.train(wasTraining);
-        }
+        using var mean = total.div(settings.Samples).to(float64).cpu();
+        return mean.data<double>().ToArray();
     }
 
     /// <summary>The statistics of a gradient map, exposed so they can be checked on hand-made maps.</summary>

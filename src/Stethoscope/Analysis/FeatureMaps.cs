@@ -19,21 +19,13 @@ public static class FeatureMaps
         if (input.dim() != 3)
             throw new StethoscopeException($"an image is (channels, height, width); the input is [{string.Join("x", input.shape)}]");
         var path = layer ?? ModelTrace.Of(model, new InputShape((int)input.shape[0], (int)input.shape[1], (int)input.shape[2]), partial: true).SpatialLayer(null).Path;
-        var wasTraining = model.training;
-        model.eval();
+        using var modes = TrainingModes.Evaluating(model);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        try
-        {
-            var maps = LayerOutputs.Of(model, input.unsqueeze(0).to(device), path);
-            if (maps.dim() != 4)
-                throw new StethoscopeException($"layer {path} has no spatial output (its output is [{string.Join("x", maps.shape.Skip(1))}]); choose a convolution, pooling or activation layer before the head");
-            return maps[0].cpu().MoveToOuterDisposeScope();
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+        var maps = LayerOutputs.Of(model, input.unsqueeze(0).to(device), path);
+        if (maps.dim() != 4)
+            throw new StethoscopeException($"layer {path} has no spatial output (its output is [{string.Join("x", maps.shape.Skip(1))}]); choose a convolution, pooling or activation layer before the head");
+        return maps[0].cpu().MoveToOuterDisposeScope();
     }
 
     /// <summary>An image file as the model's input: grey or RGB to match its channels, at its own size, normalised like the training data.</summary>

@@ -26,7 +26,7 @@ public static class Hypercolumns
         if (image.dim() != 3)
             throw new StethoscopeException($"an image is (channels, height, width); the input is [{string.Join("x", image.shape)}]");
         long height = image.shape[1], width = image.shape[2];
-        model.eval();
+        using var modes = TrainingModes.Evaluating(model);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var captured = LayerOutputs.Capture(model, image.unsqueeze(0).to(device), outputs);

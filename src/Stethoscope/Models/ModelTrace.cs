@@ -67,7 +67,7 @@ public sealed class ModelTrace
         var order = new Dictionary<string, int>();
         var shapes = new Dictionary<string, long[]>();
         var removers = new List<Action>();
-        var wasTraining = model.training;
+        var modes = TrainingModes.Evaluating(model);
         try
         {
             foreach (var named in modules)
@@ -83,11 +83,10 @@ public sealed class ModelTrace
                 });
                 removers.Add(remover.remove);
             }
-            model.eval();
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var device = model.parameters().FirstOrDefault()?.device ?? CPU;
-            model.call(zeros(input.WithBatch(1), device: device));
+            var first = model.parameters().FirstOrDefault();
+            model.call(zeros(input.WithBatch(1), first?.dtype ?? float32, first?.device ?? CPU));
         }
         catch (Exception e) when (e is not StethoscopeException && !(partial && order.Count > 0))
         {
@@ -101,7 +100,7 @@ public sealed class ModelTrace
         {
             foreach (var remove in removers)
                 remove();
-            model.train(wasTraining);
+            modes.Dispose();
         }
         return Build(model, input, modules, order, shapes);
     }

@@ -14,6 +14,9 @@ public sealed class ProbeReadings
     /// <summary>Adds a 0-dimensional tensor; it is read, never kept beyond the step.</summary>
     public void Add(string name, Tensor scalar)
     {
+        // One name, one value: a tensor of several would shift every later reading onto the wrong name.
+        if (scalar.numel() != 1)
+            throw new StethoscopeException($"reading '{name}' must be one value; got a tensor of shape [{string.Join("x", scalar.shape)}] (reduce it, for example with mean())");
         names.Add(name);
         values.Add(scalar.dtype == ScalarType.Float32 ? scalar : scalar.to_type(ScalarType.Float32));
     }

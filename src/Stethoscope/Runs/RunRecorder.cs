@@ -89,10 +89,17 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
     void RewriteWithHeader(string header, int addedCells)
     {
         metrics!.Dispose();
+        metrics = null; // closed: a failure below must not leave a disposed writer for the final flush
         var padding = new string(',', addedCells);
         var rows = File.ReadLines(folder.MetricsCsv).Skip(1).Select(line => line + padding);
-        AtomicFile.Write(folder.MetricsCsv, temporary => File.WriteAllLines(temporary, rows.Prepend(header)));
-        metrics = new StreamWriter(folder.MetricsCsv, append: true);
+        try
+        {
+            AtomicFile.Write(folder.MetricsCsv, temporary => File.WriteAllLines(temporary, rows.Prepend(header)));
+        }
+        finally
+        {
+            metrics = new StreamWriter(folder.MetricsCsv, append: true);
+        }
     }
 
     public void OnEvaluation(EvaluationRecord evaluation)
@@ -108,25 +115,46 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
 
     public void OnEpochEnd(int epoch) => Flush();
 
+    /// <summary>Flushes, saves the final checkpoint and writes run.json's end. run.json is written whatever fails
+    /// before it (a full disk, an unwritable checkpoint): then as <c>failed</c> with that reason, and the failure goes on.</summary>
     public void OnTrainingEnd(TrainingResult result)
     {
-        Flush();
         if (manifest is null)
+        {
+            Dispose();
             return;
-        if (result.Status != RunStatus.Failed)
-            SaveCheckpoint(folder.FinalCheckpoint);
+        }
+        Exception? failure = null;
+        try
+        {
+            Flush();
+            if (result.Status != RunStatus.Failed)
+                SaveCheckpoint(folder.FinalCheckpoint);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
         manifest = manifest with
         {
-            Status = result.Status,
+            Status = failure is null ? result.Status : RunStatus.Failed,
             Ended = result.EndedAt,
             Steps = result.Steps,
             EpochsCompleted = result.EpochsCompleted,
             FirstNonFiniteStep = result.FirstNonFiniteStep,
             Final = new FinalMetrics(result.LastStep?.Loss, result.LastStep?[AccuracyProbe.Name], result.LastEvaluation?.Loss, result.LastEvaluation?.Accuracy),
-            Error = result.Error,
+            Error = failure?.Message ?? result.Error,
         };
-        manifest.Write(folder.RunJson);
-        Dispose();
+        try
+        {
+            manifest.Write(folder.RunJson);
+        }
+        finally
+        {
+            Dispose();
+        }
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
 
     public void Dispose()

@@ -76,7 +76,8 @@ public sealed class Trainer
     void RunEpoch(int epoch, TrainingWatcher watcher, Generator order, optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler? schedule, Tensor images, Tensor labels, Tensor testImages, Tensor testLabels, long planned, RunState state, CancellationToken cancel)
     {
         watcher.Epoch = epoch;
-        using var permutation = randperm(data.Train.Count, generator: order).to(images.device);
+        using var shuffled = randperm(data.Train.Count, generator: order);
+        using var permutation = shuffled.to(images.device);
         for (long start = 0; start < data.Train.Count && watcher.Steps < planned; start += options.BatchSize)
         {
             if (cancel.IsCancellationRequested)
@@ -85,7 +86,7 @@ public sealed class Trainer
                 return;
             }
             var length = Math.Min(options.BatchSize, data.Train.Count - start);
-            Step(watcher, optimizer, schedule, images, labels, permutation.narrow(0, start, length), state);
+            Step(watcher, optimizer, schedule, images, labels, permutation, start, length, state);
             if (state.Stopped)
                 return;
             if (options.EvalEvery is { } every && watcher.Steps % every == 0)
@@ -100,9 +101,10 @@ public sealed class Trainer
         }
     }
 
-    void Step(TrainingWatcher watcher, optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler? schedule, Tensor images, Tensor labels, Tensor batch, RunState state)
+    void Step(TrainingWatcher watcher, optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler? schedule, Tensor images, Tensor labels, Tensor permutation, long start, long length, RunState state)
     {
         using var scope = NewDisposeScope();
+        var batch = permutation.narrow(0, start, length);
         var input = images.index_select(0, batch);
         var targets = labels.index_select(0, batch);
         optimizer.zero_grad();
@@ -140,7 +142,9 @@ public sealed class Trainer
         _ => null,
     };
 
-    static void CheckCompatible(nn.Module<Tensor, Tensor> model, Objective objective, ImageDataset train)
+    /// <summary>Refuses a model the trainer cannot train on <paramref name="train"/> (no objective, a regression without
+    /// data, a registered stack built for another input); callers check before they create anything.</summary>
+    public static void CheckCompatible(nn.Module<Tensor, Tensor> model, Objective objective, ImageDataset train)
     {
         if (objective is Objective.None or Objective.Regression)
             throw new StethoscopeException(

@@ -154,7 +154,7 @@ public sealed class TrainingWatcher : IDisposable
             }
         }
         if (failures.Count > 0)
-            throw failures[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
         return result;
     }
 
@@ -163,8 +163,9 @@ public sealed class TrainingWatcher : IDisposable
     {
         try
         {
+            // Disposing may happen while the user's own exception unwinds: an observer's failure must not replace it.
             if (result is null)
-                Finish(RunStatus.Interrupted);
+                TryFinish(RunStatus.Interrupted, null);
         }
         finally
         {
@@ -189,13 +190,27 @@ public sealed class TrainingWatcher : IDisposable
     {
         RemoveInputHook();
         var input = settings.Input ?? settings.Data?.Shape ?? seenInput;
-        Layers = input is { } shape
-            ? ModelTrace.Of(model, shape)
-            : ModelTrace.Untraced(model, $"{model.GetName()} never ran through call() before the first step and no input shape was given: layers are in registration order, shapes unknown");
+        Layers = Trace(input);
         var data = settings.Data ?? new DataDescription(settings.DataName, 0, 0, input ?? default, output is { Dimensions: 2 } ? (int)output.shape[1] : 0, settings.Normalization);
         var options = settings.Options ?? OptionsOf(optimizer, output);
         var start = new TrainingStart(model, Layers, options, data, device, settings.PlannedSteps, settings.BatchesPerEpoch, started);
         Notify(o => o.OnTrainingStart(start));
+    }
+
+    /// <summary>The model's layers from one traced pass; a model the tracing input does not fit (a batch size or
+    /// input rank built into its code) is still watched, its layers in registration order, and the reason is a warning.</summary>
+    ModelTrace Trace(InputShape? input)
+    {
+        if (input is not { } shape)
+            return ModelTrace.Untraced(model, $"no 4-d input went through {model.GetName()}.call() before the first step and no input shape was given: layers are in registration order, shapes unknown");
+        try
+        {
+            return ModelTrace.Of(model, shape);
+        }
+        catch (StethoscopeException e)
+        {
+            return ModelTrace.Untraced(model, $"tracing one {shape} input failed ({e.Message}): layers are in registration order, shapes unknown");
+        }
     }
 
     /// <summary>A user's loop has no <see cref="TrainingOptions"/>: what run.json needs is read off the optimizer and the batch.</summary>
@@ -250,13 +265,15 @@ public sealed class TrainingWatcher : IDisposable
         return 0;
     });
 
-    void TryFinishFailed(Exception e)
+    void TryFinishFailed(Exception e) => TryFinish(RunStatus.Failed, e.Message);
+
+    void TryFinish(RunStatus status, string? error)
     {
         if (result is not null)
             return;
         try
         {
-            Finish(RunStatus.Failed, e.Message);
+            Finish(status, error);
         }
         catch (Exception)
         {

@@ -72,6 +72,7 @@ public class BadInputMatrixTests
 
         // Names: an unknown model or layer is a bad name, exit 1, with what is valid.
         new("model unknown in train", 1, "nope", s => ["train", "--model", "nope", "--data", "synthetic:16", Cpu, "cpu", "--runs", s.Root]),
+        new("model that cannot be trained", 1, "analysis model with no training objective", s => ["train", "--model", "erf-stack", "--data", "synthetic:16", Cpu, "cpu", "--runs", s.Root]),
         new("model unknown in summary", 1, "nope", _ => ["summary", "--model", "nope"]),
         new("model unknown in rf", 1, "nope", _ => ["rf", "--model", "nope"]),
         new("model unknown in erf", 1, "nope", s => ["erf", "--model", "nope", Cpu, "cpu", "--out", s["out"]]),

@@ -223,6 +223,78 @@ public class TrainingWatcherTests
         Assert.Equal(RunStatus.Interrupted, RunManifest.Read(Path.Combine(temp["run"], "run.json")).Status);
     }
 
+    [Fact]
+    public void Tracing_at_the_first_step_leaves_a_frozen_layer_frozen()
+    {
+        random.manual_seed(1);
+        using var model = new TestNet();
+        var frozen = ModuleTree.Find(model, "block.bn1").Module;
+        frozen.eval();
+        using var watch = new TrainingWatcher(model, Trainer.StandardProbes, []);
+        var (images, labels) = Batch(0);
+        var loss = nn.functional.cross_entropy(model.call(images), labels);
+        loss.backward();
+        watch.Step(loss);
+        Assert.Equal((true, false), (model.training, frozen.training));
+    }
+
+    [Fact]
+    public void A_loss_that_is_not_one_value_is_one_clear_error_and_the_run_ends_failed()
+    {
+        using var temp = new TempDirectory();
+        random.manual_seed(1);
+        using var model = new TestNet();
+        using var watch = RunWatch.Start(model, temp["run"]);
+        var (images, labels) = Batch(0);
+        var losses = nn.functional.cross_entropy(model.call(images), labels, reduction: nn.Reduction.None);
+        losses.mean().backward();
+        Assert.StartsWith("reading 'loss' must be one value; got a tensor of shape [6]", Assert.Throws<StethoscopeException>(() => watch.Step(losses)).Message);
+        Assert.Equal(RunStatus.Failed, RunManifest.Read(Path.Combine(temp["run"], "run.json")).Status);
+    }
+
+    [Fact]
+    public void An_unwritable_final_checkpoint_still_ends_run_json_with_a_status()
+    {
+        using var temp = new TempDirectory();
+        random.manual_seed(1);
+        using var model = new TestNet();
+        var watch = RunWatch.Start(model, temp["run"]);
+        var (images, labels) = Batch(0);
+        var loss = nn.functional.cross_entropy(model.call(images), labels);
+        loss.backward();
+        watch.Step(loss);
+        Directory.CreateDirectory(Path.Combine(temp["run"], "checkpoints", "final.dat")); // not a file: the save must fail
+        Assert.ThrowsAny<Exception>(() => watch.Finish());
+        watch.Dispose();
+        var manifest = RunManifest.Read(Path.Combine(temp["run"], "run.json"));
+        Assert.Equal(RunStatus.Failed, manifest.Status);
+        Assert.Contains("final.dat", manifest.Error);
+    }
+
+    [Fact]
+    public void A_model_the_tracing_input_does_not_fit_is_still_watched_with_a_warning()
+    {
+        random.manual_seed(1);
+        using var model = new FixedBatchNet();
+        using var watch = new TrainingWatcher(model, [new GradientNormProbe()], []);
+        var x = randn(4, 1, 8, 8);
+        var loss = model.call(x).sum();
+        loss.backward();
+        Assert.Equal(2, watch.Step(loss).Names.Count);
+        Assert.StartsWith("tracing one 1x8x8 input failed", Assert.Single(watch.Warnings));
+    }
+
+    /// <summary>A user's model with its batch size built into its code, as some are.</summary>
+    sealed class FixedBatchNet : nn.Module<Tensor, Tensor>
+    {
+        readonly Linear fc = nn.Linear(64, 1);
+
+        public FixedBatchNet()
+            : base("fixed-batch") => RegisterComponents();
+
+        public override Tensor forward(Tensor x) => fc.call(x.view(4, 64));
+    }
+
     sealed class FailingObserver : ITrainingObserver
     {
         public void OnTrainingStart(TrainingStart start) => throw new IOException("no speaker");
