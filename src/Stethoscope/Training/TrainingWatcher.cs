@@ -223,11 +223,20 @@ public sealed class TrainingWatcher : IDisposable
             TorchSharp.Modules.Adam => OptimizerKind.Adam,
             _ => OptimizerKind.Other,
         };
+        var (momentum, nesterov, weightDecay) = (optimizer?.ParamGroups.FirstOrDefault() as TorchSharp.Modules.ParamGroup)?.Options switch
+        {
+            TorchSharp.Modules.SGD.Options o => (o.momentum ?? 0, o.nesterov ?? false, o.weight_decay ?? 0),
+            TorchSharp.Modules.AdamW.Options o => (0, false, o.weight_decay ?? 0),
+            TorchSharp.Modules.Adam.Options o => (0, false, o.weight_decay ?? 0),
+            _ => (0.0, false, 0.0),
+        };
         return new TrainingOptions
         {
             Optimizer = kind,
             LearningRate = optimizer is null ? double.NaN : optimizer.ParamGroups.First().InitialLearningRate,
-            Momentum = 0,
+            Momentum = momentum,
+            Nesterov = nesterov,
+            WeightDecay = weightDecay,
             BatchSize = output is null ? 0 : (int)output.shape[0],
             Epochs = null,
             OnDivergence = DivergencePolicy.Continue,

@@ -65,7 +65,7 @@ public class TrainingWatcherTests
     /// <summary>A user's loop: AdamW, a cosine schedule, gradient clipping; the watcher is called after backward().</summary>
     static TrainingResult UserLoop(TrainingWatcher watch, nn.Module<Tensor, Tensor> model, int steps)
     {
-        using var optimizer = optim.AdamW(model.parameters(), lr: 0.01);
+        using var optimizer = optim.AdamW(model.parameters(), lr: 0.01, weight_decay: 0.02);
         var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, steps);
         for (var step = 0; step < steps; step++)
         {
@@ -104,7 +104,8 @@ public class TrainingWatcherTests
             Assert.Equal(0.01 * (1 + Math.Cos(Math.PI * t / 4)) / 2, rows[t].Values[lr], 6);
         Assert.True(rows.All(r => ForwardOrder.All(p => r.Values[metrics.IndexOf(GradientNormProbe.Prefix + p)] > 0)));
         var manifest = RunManifest.Read(folder.RunJson);
-        Assert.Equal((RunStatus.Completed, 4L, "adamw", "1x8x8", 3), (manifest.Status, manifest.Steps, manifest.Config.Optimizer, manifest.Data.InputShape, manifest.Data.Classes));
+        Assert.Equal((RunStatus.Completed, 4L, "adamw", 0.01, 0.02, "1x8x8", 3),
+            (manifest.Status, manifest.Steps, manifest.Config.Optimizer, manifest.Config.LearningRate, manifest.Config.WeightDecay, manifest.Data.InputShape, manifest.Data.Classes));
         Assert.Contains(manifest.Model.Layers, l => l.Name == "block.shortcut.0" && l.Shape == "8x4x4");
         Assert.Equal(["step,epoch,test_loss,test_accuracy", "4,0,1.5,0.25"], File.ReadAllLines(folder.EvalCsv));
         Assert.True(File.Exists(folder.InitialCheckpoint) && File.Exists(folder.FinalCheckpoint));
@@ -120,7 +121,7 @@ public class TrainingWatcherTests
         random.manual_seed(1);
         using var trained = new TestNet();
         var parts = RunWatch.Parts(RunFolder.Create(temp["train"]), new RunWatchOptions(Data: "synthetic:24", DistributionsEvery: 2));
-        var options = new TrainingOptions { MaxSteps = 4, Epochs = null, BatchSize = 6, Optimizer = OptimizerKind.AdamW, LearningRate = 0.01, Device = DeviceChoice.Cpu };
+        var options = new TrainingOptions { MaxSteps = 4, Epochs = null, BatchSize = 6, Optimizer = OptimizerKind.AdamW, LearningRate = 0.01, WeightDecay = 0.02, Device = DeviceChoice.Cpu };
         using var small = Resized(data);
         Assert.Equal(RunStatus.Completed, new Trainer(trained, small, options, parts.Probes, parts.Observers).Run().Status);
         foreach (var part in parts.Owned)
