@@ -78,9 +78,20 @@ public sealed record EffectiveReceptiveField(
         return FromMap(layer.Path, row, column, settings.Samples, sum, inputs.Shape.Height, inputs.Shape.Width, TheoreticalOf(model, inputs.Shape, layer.Path));
     }
 
-    /// <summary>The theoretical field of the measured layer, for the ratio; unknown where it cannot be reasoned about.</summary>
-    static ReceptiveFieldRow TheoreticalOf(nn.Module<Tensor, Tensor> model, InputShape input, string layer) =>
-        ReceptiveFieldTable.Of(model, input, layer);
+    /// <summary>The theoretical field of the measured layer, for the ratio; unknown where it cannot be reasoned about,
+    /// and where the whole model does not take this input (its head was built for another size): the ERF itself only
+    /// needs the layers up to the measured one.</summary>
+    static ReceptiveFieldRow TheoreticalOf(nn.Module<Tensor, Tensor> model, InputShape input, string layer)
+    {
+        try
+        {
+            return ReceptiveFieldTable.Of(model, input, layer);
+        }
+        catch (StethoscopeException e)
+        {
+            return new ReceptiveFieldRow(layer, ReceptiveFieldKind.Unknown, null, null, null, e.Message);
+        }
+    }
 
     static double[] GradientSum(nn.Module<Tensor, Tensor> model, ErfInputs inputs, ErfSettings settings, Device device, string layer, int row, int column)
     {

@@ -82,6 +82,16 @@ public class AnyModelAnalysisTests
     }
 
     [Fact]
+    public void A_trained_chain_s_effective_field_is_measured_at_a_size_its_head_refuses()
+    {
+        using var model = MnistNet.Recipe.Create(new ModelRequest(new InputShape(1, 28, 28)), seed: 0);
+        var field = EffectiveReceptiveField.Measure(model, ErfInputs.Random(new InputShape(1, 64, 64), seed: 0), new ErfSettings("conv2", Samples: 2), Cpu);
+        Assert.Equal((64, 64, 13, 13), (field.Height, field.Width, field.UnitRow, field.UnitColumn));
+        Assert.Equal(ReceptiveFieldKind.Unknown, field.Theoretical.Kind);
+        Assert.Contains("does not fit mnist-net", field.Theoretical.Note);
+    }
+
+    [Fact]
     public void Capture_hooks_are_removed_when_the_forward_pass_fails()
     {
         using var scope = NewDisposeScope();
