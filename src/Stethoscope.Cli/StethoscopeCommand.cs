@@ -36,6 +36,7 @@ public static partial class StethoscopeCommand
         DashboardCommand.Create(terminal),
         SonifyCommand.Create(terminal),
         SeedSoundsCommand.Create(terminal),
+        DataCommand.Create(terminal),
         VerboseOption(),
     };
 

@@ -46,6 +46,16 @@ public sealed class ImageDataset : IDisposable
         return new ImageDataset(name, images, labelTensor, classes, norm);
     }
 
+    /// <summary>A new dataset of the first <paramref name="count"/> images (copies: this one stays as it is).</summary>
+    public ImageDataset Take(int count)
+    {
+        if (count < 1 || count > Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"{Name} holds {Count} images; cannot take {count}");
+        using var images = Images[..count];
+        using var labels = Labels[..count];
+        return new ImageDataset(count == Count ? Name : $"{Name} (first {count})", images.clone(), labels.clone(), Classes, Normalization);
+    }
+
     public void Dispose()
     {
         Images.Dispose();

@@ -9,11 +9,17 @@ namespace Stethoscope.Data;
 /// </summary>
 public static class MnistIdx
 {
-    const int ImagesMagic = 0x00000803;
-    const int LabelsMagic = 0x00000801;
+    /// <summary>The magic number of IDX unsigned-byte images (three dimensions).</summary>
+    public const int ImagesMagic = 0x00000803;
 
-    /// <summary>Loads the training and test splits from a folder with the official file names (.gz optional).</summary>
-    public static DatasetSplit Load(string directory, string? name = null)
+    /// <summary>The magic number of IDX unsigned-byte labels.</summary>
+    public const int LabelsMagic = 0x00000801;
+
+    /// <summary>
+    /// Loads the training and test splits from a folder with the official file names (.gz optional), normalised with
+    /// <paramref name="normalization"/> (the seed's MNIST constants unless given).
+    /// </summary>
+    public static DatasetSplit Load(string directory, string? name = null, Normalization? normalization = null)
     {
         if (!Directory.Exists(directory))
             throw new DataFormatException(directory, "no such folder (expected the four MNIST IDX files in it)");
@@ -24,8 +30,8 @@ public static class MnistIdx
         if (train.Shape != test.Shape)
             throw new DataFormatException(directory, $"the test images are {test.Shape} but the training images are {train.Shape}; both splits need one size");
         return new DatasetSplit(
-            Build($"{label} train", train),
-            Build($"{label} test", test));
+            Build($"{label} train", train, normalization ?? Normalization.Mnist),
+            Build($"{label} test", test, normalization ?? Normalization.Mnist));
     }
 
     /// <summary>Reads one images file and its labels file, checking that they agree.</summary>
@@ -44,8 +50,8 @@ public static class MnistIdx
         return (images.AsSpan(16, count * rows * cols).ToArray(), labelBytes, new InputShape(1, rows, cols));
     }
 
-    static ImageDataset Build(string name, (byte[] Pixels, byte[] Labels, InputShape Shape) data) =>
-        ImageDataset.FromBytes(name, data.Pixels, data.Labels, data.Shape, 10, Normalization.Mnist);
+    static ImageDataset Build(string name, (byte[] Pixels, byte[] Labels, InputShape Shape) data, Normalization normalization) =>
+        ImageDataset.FromBytes(name, data.Pixels, data.Labels, data.Shape, 10, normalization);
 
     static (int Count, int Rows, int Cols) ImagesHeader(string path, byte[] bytes)
     {

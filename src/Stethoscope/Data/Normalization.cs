@@ -8,6 +8,9 @@ public sealed record Normalization(float[] Mean, float[] Std)
     /// <summary>The constants of the seed (and of PyTorch's MNIST example).</summary>
     public static Normalization Mnist { get; } = new([0.1307f], [0.3081f]);
 
+    /// <summary>Fashion-MNIST's training-set statistics as usually quoted (those of <c>data get fashion-mnist</c>'s split: 0.2860, 0.3528).</summary>
+    public static Normalization FashionMnist { get; } = new([0.2860f], [0.3530f]);
+
     /// <summary>torchvision's ImageNet statistics, which its pretrained VGG-16 expects.</summary>
     public static Normalization ImageNet { get; } = new([0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
 
