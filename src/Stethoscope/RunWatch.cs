@@ -18,6 +18,9 @@ namespace Stethoscope;
 /// <param name="Sound">The gradient sound, or null for none.</param>
 /// <param name="Player">A live player for the sound (see <see cref="LivePlayer.TryStart"/>), or null.</param>
 /// <param name="FilterImages">The first convolution's filter grid in TensorBoard and <c>figures/</c> every 500 steps.</param>
+/// <param name="ActivationsEvery">Activation statistics (<see cref="ActivationStatisticsProbe"/>) every N steps (0: never).</param>
+/// <param name="Loss">The loop's loss of an output and its targets, so a non-finite step can be followed backward
+/// through every module (<see cref="NonFiniteReplay"/>); null: through the parameters' gradients only.</param>
 public sealed record RunWatchOptions(
     string Data = "custom",
     InputShape? Input = null,
@@ -25,7 +28,9 @@ public sealed record RunWatchOptions(
     int DistributionsEvery = DistributionProbe.DefaultEvery,
     SoundSettings? Sound = null,
     LivePlayer? Player = null,
-    bool FilterImages = true);
+    bool FilterImages = true,
+    int ActivationsEvery = ActivationStatisticsProbe.DefaultEvery,
+    Func<Tensor, Tensor, Tensor>? Loss = null);
 
 /// <summary>
 /// Stethoscope in anyone's training loop, as short as <c>wandb.watch(model)</c>: <see cref="Start"/> attaches a
@@ -43,7 +48,7 @@ public static class RunWatch
         options ??= new RunWatchOptions();
         var run = RunFolder.Create(folder);
         var parts = Parts(run, options);
-        return new TrainingWatcher(model, parts.Probes, parts.Observers, new WatchSettings(DataName: options.Data, Input: options.Input, Normalization: options.Normalization), parts.Owned);
+        return new TrainingWatcher(model, parts.Probes, parts.Observers, new WatchSettings(DataName: options.Data, Input: options.Input, Normalization: options.Normalization, Loss: options.Loss), parts.Owned);
     }
 
     /// <summary>The probes and observers of a recorded run, and what must be disposed with it.</summary>
@@ -59,6 +64,8 @@ public static class RunWatch
         List<IProbe> probes = [.. Trainer.StandardProbes];
         if (options.DistributionsEvery > 0)
             probes.Add(Own(owned, new DistributionProbe(options.DistributionsEvery)));
+        if (options.ActivationsEvery > 0)
+            probes.Add(Own(owned, new ActivationStatisticsProbe(options.ActivationsEvery)));
         return new RunParts(probes, observers, owned);
     }
 

@@ -12,7 +12,7 @@ public static class PlotCommand
     public static Command Create(Terminal terminal)
     {
         var run = new Argument<string>("RUN") { Description = "a run folder" };
-        var command = new Command("plot", "Draw a run's training figures: curves, gradient norms, distributions, weight heat maps, update ratios.") { run };
+        var command = new Command("plot", "Draw a run's training figures: curves, gradient norms, distributions, weight heat maps, update ratios, activation statistics.") { run };
         command.SetAction(r => StethoscopeCommand.Guard(terminal, () => Run(r.GetValue(run)!, terminal)));
         return command;
     }

@@ -22,7 +22,7 @@ public static class TrainCommand
     /// Everything <c>train</c> was asked to do; <paramref name="Sound"/> is null without <c>--sonify</c>.
     /// <paramref name="ProgressEvery"/>: how often a run without a terminal prints its progress line (null: every five seconds).
     /// </summary>
-    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null, int DistributionsEvery = DistributionProbe.DefaultEvery, DashboardOptions? Dashboard = null, TimeSpan? ProgressEvery = null);
+    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null, int DistributionsEvery = DistributionProbe.DefaultEvery, DashboardOptions? Dashboard = null, TimeSpan? ProgressEvery = null, int ActivationsEvery = ActivationStatisticsProbe.DefaultEvery);
 
     /// <summary>How <c>--sonify</c> sounds: the mapping, the loss track, the TensorBoard window, live playing.</summary>
     public sealed record SoundChoice(MappingKind Mapping, bool LossTrack, int WindowSteps, bool Play);
@@ -61,11 +61,13 @@ public static class TrainCommand
         var dashboard = new Option<bool>("--dashboard") { Description = "serve the live dashboard beside training (see --port, --host)" };
         var dashboardOptions = new DashboardCommand.Options();
         var distributionsEvery = new Option<int>("--distributions-every") { Description = "record weight and gradient distributions and weight samples every N steps (0: never)", DefaultValueFactory = _ => DistributionProbe.DefaultEvery };
+        var activationsEvery = new Option<int>("--activations-every") { Description = "record activation statistics (mean, std, zero, dead and saturated fractions) every N steps into activations.csv (0: never)", DefaultValueFactory = _ => ActivationStatisticsProbe.DefaultEvery };
 
         var command = new Command("train", "Train a model with probes and record a run folder (metrics, TensorBoard, checkpoints).")
         {
             model, data, optimizer, schedule, stepEvery, lr, momentum, nesterov, weightDecay, batchSize, epochs, maxSteps, seed, device,
             evalEvery, onDivergence, output, runs, quiet, sonify, mapping, lossTrack, window, play, distributionsEvery, dashboard,
+            activationsEvery,
         };
         dashboardOptions.AddTo(command);
         command.SetAction(r => StethoscopeCommand.Guard(terminal, () =>
@@ -91,7 +93,8 @@ public static class TrainCommand
                 ? new SoundChoice(SonifyCommand.Mapping(r.GetValue(mapping)!), r.GetValue(lossTrack), r.GetValue(window), r.GetValue(play))
                 : null;
             var settings = new Settings(r.GetValue(model)!, r.GetValue(data)!, options, r.GetValue(output), r.GetValue(runs)!, r.GetValue(quiet), sound, r.GetValue(distributionsEvery),
-                r.GetValue(dashboard) ? new DashboardOptions(r.GetValue(output) is { } o ? Path.GetDirectoryName(Path.GetFullPath(o))! : r.GetValue(runs)!, r.GetValue(dashboardOptions.Host)!, r.GetValue(dashboardOptions.Port)) : null);
+                r.GetValue(dashboard) ? new DashboardOptions(r.GetValue(output) is { } o ? Path.GetDirectoryName(Path.GetFullPath(o))! : r.GetValue(runs)!, r.GetValue(dashboardOptions.Host)!, r.GetValue(dashboardOptions.Port)) : null,
+                ActivationsEvery: r.GetValue(activationsEvery));
             return Run(settings, terminal);
         }));
         return command;
@@ -104,6 +107,8 @@ public static class TrainCommand
             throw new InvalidOptionException($"--sound-window must be 0 (none) or a number of steps; got {settings.Sound.WindowSteps}");
         if (settings.DistributionsEvery < 0)
             throw new InvalidOptionException($"--distributions-every must be 0 (never) or a number of steps; got {settings.DistributionsEvery}");
+        if (settings.ActivationsEvery < 0)
+            throw new InvalidOptionException($"--activations-every must be 0 (never) or a number of steps; got {settings.ActivationsEvery}");
         var recipe = ModelRegistry.Find(settings.Model);
         // Data and model come first: a bad file or option stops here, before any run folder exists.
         using var data = DataSource.Load(settings.Data, settings.Options.Seed);
@@ -117,7 +122,7 @@ public static class TrainCommand
         var folder = settings.Out is null ? RunFolder.CreateUnder(settings.Runs, recipe.Name) : RunFolder.Create(settings.Out);
         var (sound, player) = settings.Sound is { } choice ? SoundFor(choice, folder, terminal) : (null, null);
         // The same parts as a user's loop watched with RunWatch.Start: one way to record a run.
-        var parts = RunWatch.Parts(folder, new RunWatchOptions(settings.Data, DistributionsEvery: settings.DistributionsEvery, Sound: sound, Player: player));
+        var parts = RunWatch.Parts(folder, new RunWatchOptions(settings.Data, DistributionsEvery: settings.DistributionsEvery, Sound: sound, Player: player, ActivationsEvery: settings.ActivationsEvery));
         try
         {
             TrainingResult Train(IEnumerable<ITrainingObserver> extra) =>
@@ -181,6 +186,8 @@ public static class TrainCommand
         table.AddRow("steps", $"{result.Steps} ({result.EpochsCompleted} full epochs)");
         if (result.FirstNonFiniteStep is { } nan)
             table.AddRow("first NaN/inf", $"step {nan}");
+        if (result.NonFiniteOrigin is { } origin)
+            table.AddRow("NaN/inf origin", Markup.Escape(origin.Line()));
         if (result.LastEvaluation is { } eval)
             table.AddRow("test", eval.Accuracy is { } a ? $"loss {eval.Loss:0.0000}, accuracy {a:P2}" : $"loss {eval.Loss:0.0000}");
         table.AddRow("time", $"{(result.EndedAt - result.StartedAt).TotalSeconds:0.0} s");

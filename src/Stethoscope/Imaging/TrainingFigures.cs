@@ -4,8 +4,9 @@ namespace Stethoscope.Imaging;
 
 /// <summary>
 /// Every training figure of a run, into its <c>figures/</c> folder: <c>curves.png</c> (loss and accuracy, train and
-/// test), <c>gradient-norms.png</c>, and where the run recorded distributions <c>distributions.png</c>,
-/// <c>weight-heatmaps.png</c> and <c>update-ratios.png</c>. Returns the paths written.
+/// test), <c>gradient-norms.png</c>, where the run recorded distributions <c>distributions.png</c>,
+/// <c>weight-heatmaps.png</c> and <c>update-ratios.png</c>, and where it recorded activation statistics
+/// <c>activations.png</c>. Returns the paths written.
 /// </summary>
 public static class TrainingFigures
 {
@@ -18,6 +19,11 @@ public static class TrainingFigures
         written.Add(Output("curves.png"));
         GradientNormChart.SavePng([new NormTrace($"{manifest.Name}: gradient norm per layer (log scale)", MetricsCsv.Open(run.MetricsCsv))], Output("gradient-norms.png"));
         written.Add(Output("gradient-norms.png"));
+        if (File.Exists(run.Activations) && ActivationsCsv.Read(run.Activations) is { Count: > 0 } activations)
+        {
+            ActivationChart.SavePng(activations, Output("activations.png"));
+            written.Add(Output("activations.png"));
+        }
         if (!File.Exists(run.Distributions))
             return written;
         var rows = DistributionsCsv.Read(run.Distributions);

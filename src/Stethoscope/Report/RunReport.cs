@@ -28,6 +28,7 @@ public static class RunReport
         ("distributions.png", "Weight and gradient distributions per layer: min–max, ±1.5σ, ±1σ, ±0.5σ percentile bands and median"),
         ("update-ratios.png", "Update-to-weight ratio per layer; the grey line is 1e-3"),
         ("weight-heatmaps.png", "256 sampled weights of each layer over training (blue negative, red positive)"),
+        ("activations.png", "Activation statistics per layer over training: dead units, exact zeros, saturation, and the output's standard deviation"),
         ("filters-", "Convolution filters as images, each scaled on its own"),
         ("activations-", "Feature maps of one input, each scaled on its own, the input on the left"),
         ("erf", "Effective receptive field at the first and the last checkpoint; dashed: the theoretical field"),
@@ -56,6 +57,8 @@ public static class RunReport
             <h1>{E(manifest.Name)}</h1>
             <p class="status {E(Lower(manifest.Status))}">{E(Summary(manifest))}</p>
             """);
+        if (manifest.NonFiniteOrigin is { } origin)
+            page.Append($"<p class=\"origin\">First NaN/inf: {E(origin.Line())}</p>\n");
         page.Append(Configuration(manifest));
         page.Append(SoundSection(run));
         foreach (var figure in Figures(run))

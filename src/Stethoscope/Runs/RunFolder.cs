@@ -36,6 +36,9 @@ public sealed record RunFolder(string Root)
     /// <summary>The sampled weights of one layer over time, for heat maps.</summary>
     public string WeightSamples(string layer) => Path.Combine(Weights, $"{layer}.csv");
 
+    /// <summary>Activation statistics per sampled step and module (<see cref="ActivationLog"/>).</summary>
+    public string Activations => Path.Combine(Root, "activations.csv");
+
     /// <summary>The lock file that makes one process the only writer of a run folder while it runs.</summary>
     public string LockFile => Path.Combine(Root, "run.lock");
 

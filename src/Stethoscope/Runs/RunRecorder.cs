@@ -26,6 +26,7 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
     StreamWriter? evaluations;
     EventFileWriter? events;
     DistributionLog? distributions;
+    ActivationLog? activations;
     string[] layers = [];
     string[] columns = [];
     readonly HashSet<string> knownColumns = [];
@@ -52,6 +53,7 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         evaluations.WriteLine("step,epoch,test_loss,test_accuracy");
         events = new EventFileWriter(folder.TensorBoard);
         distributions = new DistributionLog(folder, events);
+        activations = new ActivationLog(folder.Activations, start.Layers.Layers.ToDictionary(l => l.Path, l => l.Kind));
         layers = [.. start.Layers.Weighted.Select(l => l.Path)];
     }
 
@@ -59,12 +61,13 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
     {
         if (metrics is null || events is null)
             return;
-        if (columns.Length == 0 || step.Names.Any(n => !IsDistribution(n) && !knownColumns.Contains(n)))
+        if (columns.Length == 0 || step.Names.Any(n => !HasOwnFile(n) && !knownColumns.Contains(n)))
             GrowColumns(step);
         var cells = columns.Select(c => Format(step[c])).ToArray();
         metrics.WriteLine(string.Join(",", [Format(step.Step), Format(step.Epoch), .. cells[..2], Format(step.LearningRate), .. cells[2..]]));
         events.WriteScalars(step.Step, ScalarTags(step));
         distributions?.Write(step, layers);
+        activations?.Write(step);
         if (sinceFlush.Elapsed >= FlushInterval)
             Flush();
     }
@@ -75,7 +78,7 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
     /// </summary>
     void GrowColumns(StepRecord step)
     {
-        var added = step.Names.Where(n => !IsDistribution(n) && !LeadingColumns.Contains(n) && !knownColumns.Contains(n));
+        var added = step.Names.Where(n => !HasOwnFile(n) && !LeadingColumns.Contains(n) && !knownColumns.Contains(n));
         var grown = columns.Length == 0 ? [.. LeadingColumns, .. added] : columns.Concat(added).ToArray();
         var header = string.Join(",", ["step", "epoch", .. grown[..2], "lr", .. grown[2..]]);
         if (columns.Length == 0)
@@ -115,6 +118,15 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
 
     public void OnEpochEnd(int epoch) => Flush();
 
+    /// <summary>run.json says at once where the first NaN/inf came from, so a run that goes on shows it while it runs.</summary>
+    public void OnNonFiniteOrigin(NonFiniteOrigin origin)
+    {
+        if (manifest is null)
+            return;
+        manifest = manifest with { NonFiniteOrigin = origin };
+        manifest.Write(folder.RunJson);
+    }
+
     /// <summary>Flushes, saves the final checkpoint and writes run.json's end. run.json is written whatever fails
     /// before it (a full disk, an unwritable checkpoint): then as <c>failed</c> with that reason, and the failure goes on.</summary>
     public void OnTrainingEnd(TrainingResult result)
@@ -144,6 +156,7 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
             FirstNonFiniteStep = result.FirstNonFiniteStep,
             Final = new FinalMetrics(result.LastStep?.Loss, result.LastStep?[AccuracyProbe.Name], result.LastEvaluation?.Loss, result.LastEvaluation?.Accuracy),
             Error = failure?.Message ?? result.Error,
+            NonFiniteOrigin = result.NonFiniteOrigin ?? manifest.NonFiniteOrigin,
         };
         try
         {
@@ -162,9 +175,11 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         metrics?.Dispose();
         evaluations?.Dispose();
         distributions?.Dispose();
+        activations?.Dispose();
         events?.Dispose();
         metrics = evaluations = null;
         distributions = null;
+        activations = null;
         events = null;
         folder.Release();
     }
@@ -174,6 +189,7 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         metrics?.Flush();
         evaluations?.Flush();
         distributions?.Flush();
+        activations?.Flush();
         events?.Flush();
         sinceFlush.Restart();
     }
@@ -194,6 +210,9 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
 
     /// <summary>Distribution readings go to weights/ and TensorBoard histograms, not to metrics.csv or scalars.</summary>
     static bool IsDistribution(string name) => name.StartsWith(DistributionProbe.Prefix, StringComparison.Ordinal);
+
+    /// <summary>Readings written to files of their own (weights/, activations.csv) rather than to metrics.csv columns.</summary>
+    static bool HasOwnFile(string name) => IsDistribution(name) || name.StartsWith(ActivationStatisticsProbe.Prefix, StringComparison.Ordinal);
 
     static string Format(double? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
 

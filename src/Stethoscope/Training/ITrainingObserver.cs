@@ -10,6 +10,9 @@ public interface ITrainingObserver
 
     void OnStep(StepRecord step) { }
 
+    /// <summary>The first non-finite step was replayed: where its NaN/inf came from (after that step's <see cref="OnStep"/>).</summary>
+    void OnNonFiniteOrigin(NonFiniteOrigin origin) { }
+
     void OnEvaluation(EvaluationRecord evaluation) { }
 
     void OnEpochEnd(int epoch) { }

@@ -52,7 +52,7 @@ public sealed record DataDescription(string Name, int TrainCount, int TestCount,
         new(data.Train.Name, data.Train.Count, data.Test.Count, data.Train.Shape, data.Train.Classes, data.Train.Normalization);
 }
 
-/// <summary>How training ended, with the last numbers seen.</summary>
+/// <summary>How training ended, with the last numbers seen and, when a step was not finite, where that began.</summary>
 public sealed record TrainingResult(
     RunStatus Status,
     long Steps,
@@ -62,4 +62,5 @@ public sealed record TrainingResult(
     EvaluationRecord? LastEvaluation,
     DateTimeOffset StartedAt,
     DateTimeOffset EndedAt,
-    string? Error = null);
+    string? Error = null,
+    NonFiniteOrigin? NonFiniteOrigin = null);

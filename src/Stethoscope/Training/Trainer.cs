@@ -53,7 +53,8 @@ public sealed class Trainer
         using var testLabels = data.Test.Labels.to(device);
         var planned = options.PlannedSteps(data.Train.Count);
         using var watcher = new TrainingWatcher(model, probes, observers, new WatchSettings(
-            DataDescription.Of(data), Options: options, PlannedSteps: planned, BatchesPerEpoch: options.BatchesPerEpoch(data.Train.Count)));
+            DataDescription.Of(data), Options: options, PlannedSteps: planned, BatchesPerEpoch: options.BatchesPerEpoch(data.Train.Count),
+            Loss: (output, targets) => Losses.Compute(objective, output, targets)));
         var state = new RunState();
         try
         {

@@ -13,6 +13,9 @@ namespace Stethoscope.Training;
 /// <param name="Normalization">How inputs were normalised, recorded when <paramref name="Data"/> is null.</param>
 /// <param name="PlannedSteps">Steps the loop will take, when known (progress bars use it).</param>
 /// <param name="BatchesPerEpoch">Steps per epoch, when known.</param>
+/// <param name="Loss">The loss of an output and its targets, as the loop computes it; null when not given. With it (and
+/// the targets passed to <c>Step</c>), the replay of a non-finite step follows NaN/inf backward through every module;
+/// without it, through the parameters' gradients only (<see cref="NonFiniteReplay"/>).</param>
 public sealed record WatchSettings(
     DataDescription? Data = null,
     string DataName = "custom",
@@ -20,7 +23,8 @@ public sealed record WatchSettings(
     TrainingOptions? Options = null,
     Data.Normalization? Normalization = null,
     long? PlannedSteps = null,
-    long? BatchesPerEpoch = null);
+    long? BatchesPerEpoch = null,
+    Func<Tensor, Tensor, Tensor>? Loss = null);
 
 /// <summary>
 /// Watches any model trained by any loop, in the manner of <c>wandb.watch</c>: call <see cref="Step"/> once per step
@@ -29,7 +33,9 @@ public sealed record WatchSettings(
 /// weighted layers in forward order; every step the probes measure on the device and all their readings come to the
 /// host with one synchronisation, inside a dispose scope, and the observers (run folder, sound, progress) receive
 /// the numbers. The built-in <see cref="Trainer"/> is one user of this class. A NaN or infinite reading is recorded,
-/// never thrown: <see cref="FirstNonFiniteStep"/> says when, and the run ends <c>diverged</c>. A failing observer
+/// never thrown: <see cref="FirstNonFiniteStep"/> says when, the step is replayed to find where the first NaN/inf came
+/// from (<see cref="NonFiniteOrigin"/>), and the run ends <c>diverged</c>. Forward probes (<see cref="IForwardProbe"/>)
+/// are attached when the watcher is created, so they see the first step's forward pass. A failing observer
 /// ends the run <c>failed</c> with the reason in run.json before the exception goes on.
 /// </summary>
 public sealed class TrainingWatcher : IDisposable
@@ -40,6 +46,8 @@ public sealed class TrainingWatcher : IDisposable
     readonly WatchSettings settings;
     readonly IDisposable[] owned;
     readonly DateTimeOffset started = DateTimeOffset.Now;
+    readonly NonFiniteReplay replay;
+    readonly List<IDisposable> attachments;
     Action? removeInputHook;
     InputShape? seenInput;
     string[]? names;
@@ -64,7 +72,12 @@ public sealed class TrainingWatcher : IDisposable
                     seenInput = new InputShape((int)input.shape[1], (int)input.shape[2], (int)input.shape[3]);
                 return input;
             }).remove;
+        replay = new NonFiniteReplay(model, this.settings.Loss);
+        attachments = [.. this.probes.OfType<IForwardProbe>().Select(p => p.Attach(model, ForwardStep))];
     }
+
+    /// <summary>The training step whose forward pass runs now: the next one; none while replaying or after the end.</summary>
+    long? ForwardStep() => replay.Replaying || result is not null ? null : Steps + 1;
 
     /// <summary>The model's layers, known from the first step on.</summary>
     public ModelTrace? Layers { get; private set; }
@@ -74,6 +87,9 @@ public sealed class TrainingWatcher : IDisposable
     public int Epoch { get; set; }
 
     public long? FirstNonFiniteStep { get; private set; }
+
+    /// <summary>Where the first non-finite value came from, found by replaying <see cref="FirstNonFiniteStep"/>.</summary>
+    public NonFiniteOrigin? NonFiniteOrigin { get; private set; }
 
     public StepRecord? LastStep { get; private set; }
 
@@ -103,10 +119,18 @@ public sealed class TrainingWatcher : IDisposable
                 probe.Measure(context, readings);
             var learningRate = optimizer is null ? settings.Options?.LearningRate ?? double.NaN : CurrentLearningRate(optimizer);
             var record = new StepRecord(Steps, Epoch, learningRate, Names(readings), readings.Fetch());
+            var previous = LastStep;
             LastStep = record;
-            if (!record.IsFinite)
-                FirstNonFiniteStep ??= Steps;
+            NonFiniteOrigin? origin = null;
+            if (!record.IsFinite && FirstNonFiniteStep is null)
+            {
+                FirstNonFiniteStep = Steps;
+                // Now, before the optimizer step: the weights are still those of this step's forward pass.
+                NonFiniteOrigin = origin = replay.Locate(record, previous, targets, Layers);
+            }
             Notify(o => o.OnStep(record));
+            if (origin is not null)
+                Notify(o => o.OnNonFiniteOrigin(origin));
             return record;
         });
     }
@@ -137,8 +161,9 @@ public sealed class TrainingWatcher : IDisposable
         if (result is not null)
             return result;
         RemoveInputHook();
+        Detach();
         var final = status ?? (FirstNonFiniteStep is null ? RunStatus.Completed : RunStatus.Diverged);
-        result = new TrainingResult(final, Steps, epochsCompleted ?? Epoch, FirstNonFiniteStep, LastStep, LastEvaluation, started, DateTimeOffset.Now, error);
+        result = new TrainingResult(final, Steps, epochsCompleted ?? Epoch, FirstNonFiniteStep, LastStep, LastEvaluation, started, DateTimeOffset.Now, error, NonFiniteOrigin);
         if (Layers is null && final != RunStatus.Failed)
             return result;
         List<Exception> failures = [];
@@ -170,6 +195,7 @@ public sealed class TrainingWatcher : IDisposable
         finally
         {
             RemoveInputHook();
+            Detach();
             foreach (var part in owned)
                 part.Dispose();
         }
@@ -294,5 +320,14 @@ public sealed class TrainingWatcher : IDisposable
     {
         removeInputHook?.Invoke();
         removeInputHook = null;
+    }
+
+    /// <summary>Removes the forward probes' hooks and the replay's input copy; a second call does nothing.</summary>
+    void Detach()
+    {
+        foreach (var attachment in attachments)
+            attachment.Dispose();
+        attachments.Clear();
+        replay.Dispose();
     }
 }

@@ -11,7 +11,7 @@ namespace Stethoscope.Tests.Cli;
 /// </summary>
 public class DivergenceProcessTests
 {
-    static (int Code, string Output) RunCli(params string[] args)
+    internal static (int Code, string Output) RunCli(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Stethoscope.Cli.dll"));

@@ -42,11 +42,12 @@ public class VisualCommandTests
         var run = new RunFolder(Train(temp, "run"));
         var (code, output, error) = Invoke("plot", run.Root);
         Assert.Equal((0, ""), (code, error));
-        string[] expected = ["curves.png", "gradient-norms.png", "distributions.png", "update-ratios.png", "weight-heatmaps.png"];
+        string[] expected = ["curves.png", "gradient-norms.png", "activations.png", "distributions.png", "update-ratios.png", "weight-heatmaps.png"];
         Assert.Equal(expected.Select(n => Path.Combine(run.Figures, n)), output.Trim().Split('\n').Select(l => l.Trim()));
         AssertPngSizes(run.Figures,
             ("curves.png", 1000, 2 * 340), // loss and accuracy panels
             ("gradient-norms.png", 1000, 260), // one run's trace
+            ("activations.png", 1100, 3 * (110 + 3 * 26)), // dead units, zeros and std panels, a row per ReLU
             ("distributions.png", 2 * 560, Layers * 230), // weights and gradients side by side, a row per layer
             ("update-ratios.png", 1000, 320),
             ("weight-heatmaps.png", 1000, Layers * 240));
@@ -69,10 +70,11 @@ public class VisualCommandTests
     public void Plot_without_distributions_draws_curves_and_norms_only()
     {
         using var temp = new TempDirectory();
-        var run = Train(temp, "run", "--distributions-every", "0");
+        var run = Train(temp, "run", "--distributions-every", "0", "--activations-every", "0");
         var (code, output, _) = Invoke("plot", run);
         Assert.Equal(0, code);
         Assert.Equal(2, output.Trim().Split('\n').Length);
+        Assert.False(File.Exists(new RunFolder(run).Activations));
         Assert.False(Directory.Exists(new RunFolder(run).Weights));
     }
 

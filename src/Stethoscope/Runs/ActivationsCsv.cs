@@ -1,0 +1,40 @@
+using System.Globalization;
+using Stethoscope.Data;
+
+namespace Stethoscope.Runs;
+
+/// <summary>One row of <c>activations.csv</c>: a module's output statistics at a sampled step; null where a statistic
+/// does not apply to the module (or the cell was empty).</summary>
+public sealed record ActivationRow(long Step, int Epoch, string Layer, string Kind, float Mean, float Std, float? ZeroFraction, float? DeadFraction, float? SaturatedFraction);
+
+/// <summary>Reads <c>activations.csv</c> as <see cref="ActivationLog"/> writes it, while or after it is written (a
+/// half-written last line is skipped); a file of another shape is one clear error.</summary>
+public static class ActivationsCsv
+{
+    public static IReadOnlyList<ActivationRow> Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new DataFormatException(path, "no such file (was the run trained with --activations-every 0?)");
+        var lines = MetricsCsv.CompleteLines(path).ToArray();
+        if (lines.Length == 0 || lines[0] != string.Join(",", ActivationLog.Columns))
+            throw new DataFormatException(path, "not an activations file: the header must be " + string.Join(",", ActivationLog.Columns));
+        var rows = new List<ActivationRow>(lines.Length - 1);
+        for (var i = 1; i < lines.Length; i++)
+            rows.Add(Parse(path, i + 1, lines[i].Split(',')));
+        return rows;
+    }
+
+    static ActivationRow Parse(string path, int line, string[] cells)
+    {
+        if (cells.Length != ActivationLog.Columns.Length)
+            throw new DataFormatException(path, $"line {line} has {cells.Length} cells, the header {ActivationLog.Columns.Length}");
+        if (!long.TryParse(cells[0], CultureInfo.InvariantCulture, out var step) || !int.TryParse(cells[1], CultureInfo.InvariantCulture, out var epoch))
+            throw new DataFormatException(path, $"line {line}: step and epoch must be integers");
+        if (cells[2].Length == 0)
+            throw new DataFormatException(path, $"line {line}: the layer is empty");
+        float? Number(int i) => cells[i].Length == 0 ? null
+            : float.TryParse(cells[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new DataFormatException(path, $"line {line}: '{cells[i]}' is not a number");
+        return new ActivationRow(step, epoch, cells[2], cells[3], Number(4) ?? float.NaN, Number(5) ?? float.NaN, Number(6), Number(7), Number(8));
+    }
+}
