@@ -43,9 +43,13 @@ public sealed record VersionInfo(string Stethoscope, string TorchSharp, string L
 /// <summary>The last numbers of a run. Null where not measured; NaN is written as the string "NaN".</summary>
 public sealed record FinalMetrics(double? Loss, double? Accuracy, double? TestLoss, double? TestAccuracy);
 
+/// <summary>A verdict of the run's diagnosis as run.json lists it (the whole verdict is in diagnosis.json).</summary>
+public sealed record VerdictEntry(string Rule, long FirstStep);
+
 /// <summary>
 /// run.json: what a run was (configuration, model, data, seed, versions, device), when it ran, and how it ended
-/// (status running | completed | diverged | interrupted | failed, steps, final metrics).
+/// (status running | completed | diverged | interrupted | failed, steps, final metrics), and the rule ids and first
+/// steps of its diagnosis's verdicts (null in runs recorded before diagnosis existed).
 /// </summary>
 public sealed record RunManifest(
     string Name,
@@ -62,7 +66,8 @@ public sealed record RunManifest(
     int EpochsCompleted = 0,
     long? FirstNonFiniteStep = null,
     FinalMetrics? Final = null,
-    string? Error = null)
+    string? Error = null,
+    IReadOnlyList<VerdictEntry>? Verdicts = null)
 {
     public static JsonSerializerOptions Json { get; } = new()
     {

@@ -44,7 +44,7 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         var data = new DataSummary(d.Name, d.TrainCount, d.TestCount, d.Shape.ToString(), d.Classes, d.Normalization ?? Normalization.Identity(Math.Max(1, d.Shape.Channels)));
         manifest = new RunManifest(
             Path.GetFileName(folder.Root), RunStatus.Running, start.StartedAt, null, options.Seed, start.Device.ToString(),
-            config, ModelSummary.Of(start.Layers), data, VersionInfo.Current);
+            config, ModelSummary.Of(start.Layers), data, VersionInfo.Current, Verdicts: []);
         manifest.Write(folder.RunJson);
         SaveCheckpoint(folder.InitialCheckpoint);
         metrics = new StreamWriter(folder.MetricsCsv);
@@ -114,6 +114,17 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
     }
 
     public void OnEpochEnd(int epoch) => Flush();
+
+    /// <summary>A verdict of the run's diagnosis, when it first fires: listed in run.json (rewritten now) and written to
+    /// TensorBoard as text (<c>diagnosis</c>) at <paramref name="step"/>.</summary>
+    public void RecordVerdict(string rule, long firstStep, long step, string markdown)
+    {
+        if (manifest is null)
+            return;
+        manifest = manifest with { Verdicts = [.. manifest.Verdicts ?? [], new VerdictEntry(rule, firstStep)] };
+        manifest.Write(folder.RunJson);
+        events?.WriteText(step, "diagnosis", markdown);
+    }
 
     /// <summary>Flushes, saves the final checkpoint and writes run.json's end. run.json is written whatever fails
     /// before it (a full disk, an unwritable checkpoint): then as <c>failed</c> with that reason, and the failure goes on.</summary>
