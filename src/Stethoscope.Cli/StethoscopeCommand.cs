@@ -33,6 +33,7 @@ public static partial class StethoscopeCommand
         ActivationsCommand.Create(terminal),
         HypercolumnsCommand.Create(terminal),
         ReportCommand.Create(terminal),
+        DiagnoseCommand.Create(terminal),
         DashboardCommand.Create(terminal),
         SonifyCommand.Create(terminal),
         SeedSoundsCommand.Create(terminal),

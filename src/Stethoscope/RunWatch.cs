@@ -1,4 +1,5 @@
 using Stethoscope.Data;
+using Stethoscope.Diagnosis;
 using Stethoscope.Imaging;
 using Stethoscope.Models;
 using Stethoscope.Probes;
@@ -36,7 +37,8 @@ public sealed record RunWatchOptions(
 /// Stethoscope in anyone's training loop, as short as <c>wandb.watch(model)</c>: <see cref="Start"/> attaches a
 /// <see cref="TrainingWatcher"/> to a model and a new run folder with every standard probe and recorder, so the
 /// folder is the one <c>stethoscope train</c> writes and <c>plot</c>, <c>report</c>, <c>sonify</c>, <c>compare</c>
-/// and <c>dashboard</c> read it unchanged. <c>train</c> itself assembles its run with <see cref="Parts"/>.
+/// and <c>dashboard</c> read it unchanged; the run is diagnosed as it goes (diagnosis.json, run.json's verdicts,
+/// TensorBoard text, the sound's cue). <c>train</c> itself assembles its run with <see cref="Parts"/>.
 /// </summary>
 public static class RunWatch
 {
@@ -56,17 +58,24 @@ public static class RunWatch
     {
         List<IDisposable> owned = [];
         var recorder = Own(owned, new RunRecorder(run, options.Data));
-        List<ITrainingObserver> observers = [recorder];
+        // After the recorder, before the sound: a verdict is heard at the step it fires at.
+        var diagnosis = new DiagnosisRecorder(run);
+        diagnosis.VerdictFired += v => recorder.RecordVerdict(v.Rule, v.FirstStep, v.DetectedStep, v.Markdown);
+        List<ITrainingObserver> observers = [recorder, diagnosis];
         if (options.FilterImages)
             observers.Add(Own(owned, new FilterImageRecorder(run.TensorBoardFilters, run.Figures)));
         if (options.Sound is { } sound)
-            observers.Add(Own(owned, new SoundRecorder(sound, options.Player)));
+        {
+            var sounds = Own(owned, new SoundRecorder(sound, options.Player));
+            diagnosis.VerdictFired += _ => sounds.Cue();
+            observers.Add(sounds);
+        }
         List<IProbe> probes = [.. Trainer.StandardProbes];
         if (options.DistributionsEvery > 0)
             probes.Add(Own(owned, new DistributionProbe(options.DistributionsEvery)));
         if (options.ActivationsEvery > 0)
             probes.Add(Own(owned, new ActivationStatisticsProbe(options.ActivationsEvery)));
-        return new RunParts(probes, observers, owned);
+        return new RunParts(probes, observers, owned, diagnosis);
     }
 
     static T Own<T>(List<IDisposable> owned, T part)
@@ -77,5 +86,6 @@ public static class RunWatch
     }
 }
 
-/// <summary>The probes and observers that record a run, and the parts to dispose when it ends.</summary>
-public sealed record RunParts(IReadOnlyList<IProbe> Probes, IReadOnlyList<ITrainingObserver> Observers, IReadOnlyList<IDisposable> Owned);
+/// <summary>The probes and observers that record a run, the parts to dispose when it ends, and its live diagnosis
+/// (whose <see cref="DiagnosisRecorder.VerdictFired"/> a console can listen to).</summary>
+public sealed record RunParts(IReadOnlyList<IProbe> Probes, IReadOnlyList<ITrainingObserver> Observers, IReadOnlyList<IDisposable> Owned, DiagnosisRecorder Diagnosis);

@@ -3,6 +3,7 @@ using Spectre.Console;
 using Stethoscope.Cli.Output;
 using Stethoscope.Dashboard;
 using Stethoscope.Data;
+using Stethoscope.Diagnosis;
 using Stethoscope.Imaging;
 using Stethoscope.Models;
 using Stethoscope.Probes;
@@ -22,7 +23,7 @@ public static class TrainCommand
     /// Everything <c>train</c> was asked to do; <paramref name="Sound"/> is null without <c>--sonify</c>.
     /// <paramref name="ProgressEvery"/>: how often a run without a terminal prints its progress line (null: every five seconds).
     /// </summary>
-    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null, int DistributionsEvery = DistributionProbe.DefaultEvery, DashboardOptions? Dashboard = null, TimeSpan? ProgressEvery = null, int ActivationsEvery = ActivationStatisticsProbe.DefaultEvery);
+    public sealed record Settings(string Model, string Data, TrainingOptions Options, string? Out, string Runs, bool Quiet, SoundChoice? Sound = null, int DistributionsEvery = DistributionProbe.DefaultEvery, DashboardOptions? Dashboard = null, TimeSpan? ProgressEvery = null, int ActivationsEvery = ActivationStatisticsProbe.DefaultEvery, int? TrainSubset = null);
 
     /// <summary>How <c>--sonify</c> sounds: the mapping, the loss track, the TensorBoard window, live playing.</summary>
     public sealed record SoundChoice(MappingKind Mapping, bool LossTrack, int WindowSteps, bool Play);
@@ -60,6 +61,7 @@ public static class TrainCommand
         var play = new Option<bool>("--play") { Description = "also play the sound live through aplay or paplay (implies --sonify)" };
         var dashboard = new Option<bool>("--dashboard") { Description = "serve the live dashboard beside training (see --port, --host)" };
         var dashboardOptions = new DashboardCommand.Options();
+        var trainSubset = new Option<int?>("--train-subset") { Description = "train on the first N training images only (a small set to see overfitting); the test split is unchanged" };
         var distributionsEvery = new Option<int>("--distributions-every") { Description = "record weight and gradient distributions and weight samples every N steps (0: never)", DefaultValueFactory = _ => DistributionProbe.DefaultEvery };
         var activationsEvery = new Option<int>("--activations-every") { Description = "record activation statistics (mean, std, zero, dead and saturated fractions) every N steps into activations.csv (0: never)", DefaultValueFactory = _ => ActivationStatisticsProbe.DefaultEvery };
 
@@ -67,7 +69,7 @@ public static class TrainCommand
         {
             model, data, optimizer, schedule, stepEvery, lr, momentum, nesterov, weightDecay, batchSize, epochs, maxSteps, seed, device,
             evalEvery, onDivergence, output, runs, quiet, sonify, mapping, lossTrack, window, play, distributionsEvery, dashboard,
-            activationsEvery,
+            activationsEvery, trainSubset,
         };
         dashboardOptions.AddTo(command);
         command.SetAction(r => StethoscopeCommand.Guard(terminal, () =>
@@ -94,7 +96,7 @@ public static class TrainCommand
                 : null;
             var settings = new Settings(r.GetValue(model)!, r.GetValue(data)!, options, r.GetValue(output), r.GetValue(runs)!, r.GetValue(quiet), sound, r.GetValue(distributionsEvery),
                 r.GetValue(dashboard) ? new DashboardOptions(r.GetValue(output) is { } o ? Path.GetDirectoryName(Path.GetFullPath(o))! : r.GetValue(runs)!, r.GetValue(dashboardOptions.Host)!, r.GetValue(dashboardOptions.Port)) : null,
-                ActivationsEvery: r.GetValue(activationsEvery));
+                ActivationsEvery: r.GetValue(activationsEvery), TrainSubset: r.GetValue(trainSubset));
             return Run(settings, terminal);
         }));
         return command;
@@ -105,13 +107,17 @@ public static class TrainCommand
         ValidateValues(settings);
         if (settings.Sound is { WindowSteps: < 0 })
             throw new InvalidOptionException($"--sound-window must be 0 (none) or a number of steps; got {settings.Sound.WindowSteps}");
+        if (settings.TrainSubset is < 1)
+            throw new InvalidOptionException($"--train-subset must be at least 1 image; got {settings.TrainSubset}");
         if (settings.DistributionsEvery < 0)
             throw new InvalidOptionException($"--distributions-every must be 0 (never) or a number of steps; got {settings.DistributionsEvery}");
         if (settings.ActivationsEvery < 0)
             throw new InvalidOptionException($"--activations-every must be 0 (never) or a number of steps; got {settings.ActivationsEvery}");
         var recipe = ModelRegistry.Find(settings.Model);
         // Data and model come first: a bad file or option stops here, before any run folder exists.
-        using var data = DataSource.Load(settings.Data, settings.Options.Seed);
+        using var data = settings.TrainSubset is { } subset
+            ? TrainingSubset.Take(DataSource.Load(settings.Data, settings.Options.Seed), subset)
+            : DataSource.Load(settings.Data, settings.Options.Seed);
         using var model = recipe.Create(new ModelRequest(data.Train.Shape, data.Train.Classes), settings.Options.Seed);
         Trainer.CheckCompatible(model, recipe.Objective, data.Train);
         // The dashboard's port is taken before the folder exists, so a port in use leaves nothing behind.
@@ -123,6 +129,8 @@ public static class TrainCommand
         var (sound, player) = settings.Sound is { } choice ? SoundFor(choice, folder, terminal) : (null, null);
         // The same parts as a user's loop watched with RunWatch.Start: one way to record a run.
         var parts = RunWatch.Parts(folder, new RunWatchOptions(settings.Data, DistributionsEvery: settings.DistributionsEvery, Sound: sound, Player: player, ActivationsEvery: settings.ActivationsEvery));
+        if (!settings.Quiet)
+            parts.Diagnosis.VerdictFired += verdict => VerdictLine.Write(terminal.Out, verdict, withSuggestion: false);
         try
         {
             TrainingResult Train(IEnumerable<ITrainingObserver> extra) =>
@@ -191,6 +199,8 @@ public static class TrainCommand
         if (result.LastEvaluation is { } eval)
             table.AddRow("test", eval.Accuracy is { } a ? $"loss {eval.Loss:0.0000}, accuracy {a:P2}" : $"loss {eval.Loss:0.0000}");
         table.AddRow("time", $"{(result.EndedAt - result.StartedAt).TotalSeconds:0.0} s");
+        var verdicts = DiagnosisFile.Read(DiagnosisFile.PathIn(folder));
+        table.AddRow("diagnosis", verdicts.Count == 0 ? "no verdict" : Markup.Escape(string.Join("\n", verdicts.Select(v => $"{v.Title}{(v.Layers.Count > 0 ? $" ({string.Join(", ", v.Layers)})" : "")} from step {v.FirstStep}")) + "\n(details: stethoscope diagnose RUN)"));
         if (settings.Sound is not null)
             table.AddRow("sound", Markup.Escape(folder.GradientSound));
         table.AddRow("run folder", Markup.Escape(folder.Root));

@@ -14,7 +14,7 @@ public static class CurvesChart
     public static void SavePng(IReadOnlyList<RunSeries> runs, string path, int width = 1000, int panelHeight = 340) =>
         PlotSheet.SavePng([Panel(runs, "loss", "test_loss", log: true), Panel(runs, AccuracyProbe.Name, "test_accuracy", log: false)], path, width, panelHeight);
 
-    static Plot Panel(IReadOnlyList<RunSeries> runs, string trainColumn, string testColumn, bool log)
+    internal static Plot Panel(IReadOnlyList<RunSeries> runs, string trainColumn, string testColumn, bool log)
     {
         var plot = new Plot();
         plot.Title(log ? "loss (log scale)" : "accuracy");

@@ -47,7 +47,7 @@ public static class GradientNormChart
         PlotSheet.SavePng([.. panels], path, width, panelHeight);
     }
 
-    static Plot Panel(NormTrace trace)
+    internal static Plot Panel(NormTrace trace)
     {
         var rows = trace.Metrics.Rows().ToArray();
         var columns = trace.Metrics.ColumnsStartingWith(GradientNormProbe.Prefix);

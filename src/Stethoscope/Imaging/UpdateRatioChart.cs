@@ -10,7 +10,10 @@ namespace Stethoscope.Imaging;
 /// </summary>
 public static class UpdateRatioChart
 {
-    public static void SavePng(IReadOnlyList<DistributionRow> rows, string path, int width = 1000, int height = 320)
+    public static void SavePng(IReadOnlyList<DistributionRow> rows, string path, int width = 1000, int height = 320) =>
+        PlotSheet.SavePng([Panel(rows)], path, width, height);
+
+    internal static Plot Panel(IReadOnlyList<DistributionRow> rows)
     {
         var plot = new Plot();
         plot.Title("update-to-weight ratio ‖Δw‖ / ‖w‖ per step (log scale; grey: 1e-3)");
@@ -30,6 +33,6 @@ public static class UpdateRatioChart
         LogScale.Apply(plot.Axes.Left);
         plot.Legend.Alignment = Alignment.UpperRight;
         plot.ShowLegend();
-        PlotSheet.SavePng([plot], path, width, height);
+        return plot;
     }
 }

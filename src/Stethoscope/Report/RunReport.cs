@@ -59,6 +59,7 @@ public static class RunReport
             """);
         if (manifest.NonFiniteOrigin is { } origin)
             page.Append($"<p class=\"origin\">First NaN/inf: {E(origin.Line())}</p>\n");
+        page.Append(DiagnosisSection.Html(run));
         page.Append(Configuration(manifest));
         page.Append(SoundSection(run));
         foreach (var figure in Figures(run))
@@ -177,7 +178,7 @@ public static class RunReport
     {
         if (!Directory.Exists(run.Figures))
             return [];
-        return Directory.EnumerateFiles(run.Figures, "*.png", SearchOption.AllDirectories)
+        return Directory.EnumerateFiles(run.Figures, "*.png", SearchOption.AllDirectories).Where(path => !DiagnosisSection.Shows(path))
             .Select(path => (Path: path, Rank: Array.FindIndex(Captions, c => Path.GetFileName(path).StartsWith(c.Pattern, StringComparison.Ordinal))))
             .OrderBy(f => f.Rank < 0 ? int.MaxValue : f.Rank).ThenBy(f => f.Path, StringComparer.Ordinal)
             .Select(f => (Relative(run, f.Path), f.Rank < 0 ? Path.GetFileNameWithoutExtension(f.Path) : $"{Captions[f.Rank].Caption} ({Path.GetFileName(f.Path)})"));

@@ -43,10 +43,14 @@ public sealed record VersionInfo(string Stethoscope, string TorchSharp, string L
 /// <summary>The last numbers of a run. Null where not measured; NaN is written as the string "NaN".</summary>
 public sealed record FinalMetrics(double? Loss, double? Accuracy, double? TestLoss, double? TestAccuracy);
 
+/// <summary>A verdict of the run's diagnosis as run.json lists it (the whole verdict is in diagnosis.json).</summary>
+public sealed record VerdictEntry(string Rule, long FirstStep);
+
 /// <summary>
 /// run.json: what a run was (configuration, model, data, seed, versions, device), when it ran, and how it ended
 /// (status running | completed | diverged | interrupted | failed, steps, final metrics, and where the first NaN/inf
-/// came from: <c>non_finite_origin</c>, null when no step was non-finite).
+/// came from: <c>non_finite_origin</c>, null when no step was non-finite), and the rule ids and first steps of its
+/// diagnosis's verdicts (null in runs recorded before diagnosis existed).
 /// </summary>
 public sealed record RunManifest(
     string Name,
@@ -64,7 +68,8 @@ public sealed record RunManifest(
     long? FirstNonFiniteStep = null,
     FinalMetrics? Final = null,
     string? Error = null,
-    NonFiniteOrigin? NonFiniteOrigin = null)
+    NonFiniteOrigin? NonFiniteOrigin = null,
+    IReadOnlyList<VerdictEntry>? Verdicts = null)
 {
     public static JsonSerializerOptions Json { get; } = new()
     {

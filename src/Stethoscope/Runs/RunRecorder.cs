@@ -45,7 +45,7 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         var data = new DataSummary(d.Name, d.TrainCount, d.TestCount, d.Shape.ToString(), d.Classes, d.Normalization ?? Normalization.Identity(Math.Max(1, d.Shape.Channels)));
         manifest = new RunManifest(
             Path.GetFileName(folder.Root), RunStatus.Running, start.StartedAt, null, options.Seed, start.Device.ToString(),
-            config, ModelSummary.Of(start.Layers), data, VersionInfo.Current);
+            config, ModelSummary.Of(start.Layers), data, VersionInfo.Current, Verdicts: []);
         manifest.Write(folder.RunJson);
         SaveCheckpoint(folder.InitialCheckpoint);
         metrics = new StreamWriter(folder.MetricsCsv);
@@ -125,6 +125,17 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
             return;
         manifest = manifest with { NonFiniteOrigin = origin };
         manifest.Write(folder.RunJson);
+    }
+
+    /// <summary>A verdict of the run's diagnosis, when it first fires: listed in run.json (rewritten now) and written to
+    /// TensorBoard as text (<c>diagnosis</c>) at <paramref name="step"/>.</summary>
+    public void RecordVerdict(string rule, long firstStep, long step, string markdown)
+    {
+        if (manifest is null)
+            return;
+        manifest = manifest with { Verdicts = [.. manifest.Verdicts ?? [], new VerdictEntry(rule, firstStep)] };
+        manifest.Write(folder.RunJson);
+        events?.WriteText(step, "diagnosis", markdown);
     }
 
     /// <summary>Flushes, saves the final checkpoint and writes run.json's end. run.json is written whatever fails

@@ -1,3 +1,4 @@
+using Stethoscope.Diagnosis;
 using Stethoscope.Probes;
 using Stethoscope.Runs;
 
@@ -8,7 +9,8 @@ public sealed record SonificationSummary(string Path, long Steps, IReadOnlyList<
 
 /// <summary>
 /// Renders a finished (or running) run's sound again from its metrics.csv, without retraining: any mapping, either
-/// sample format. The file appears only when complete (written under a temporary name, then renamed).
+/// sample format, with <see cref="VerdictCue"/> at every verdict of diagnosis.json, from the step it fired at (as the
+/// recorder played it live). The file appears only when complete (written under a temporary name, then renamed).
 /// </summary>
 public static class RunSonifier
 {
@@ -22,6 +24,8 @@ public static class RunSonifier
         var lossIndex = metrics.IndexOf("loss");
         var mapping = SoundMapping.Create(kind, indices.Length, lossTrack);
         var norms = new float[indices.Length];
+        var cueSteps = DiagnosisFile.Read(DiagnosisFile.PathIn(run)).Select(v => v.DetectedStep).ToHashSet();
+        var cues = new CueMix(mapping.Channels);
         long steps = 0, nonFinite = 0, frames = 0;
         AtomicFile.PrepareFolderFor(outPath);
         AtomicFile.Write(outPath, temporary =>
@@ -32,7 +36,9 @@ public static class RunSonifier
                 for (var i = 0; i < indices.Length; i++)
                     norms[i] = row.Values[indices[i]];
                 nonFinite += norms.Count(n => !float.IsFinite(n));
-                wav.Write(mapping.Render(row.Step, norms, lossIndex >= 0 ? row.Values[lossIndex] : float.NaN));
+                if (cueSteps.Contains(row.Step))
+                    cues.Start();
+                wav.Write(cues.Mix(mapping.Render(row.Step, norms, lossIndex >= 0 ? row.Values[lossIndex] : float.NaN)));
                 steps++;
             }
             frames = wav.Frames;

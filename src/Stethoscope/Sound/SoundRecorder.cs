@@ -21,8 +21,9 @@ public sealed record SoundSettings(
 /// <summary>
 /// Listens to training and turns each step's gradient norms (<see cref="GradientNormProbe"/>) into sound as it goes:
 /// a PCM16 WAV streamed to disk and flushed every two seconds (valid after Ctrl-C or divergence), an audio summary
-/// in TensorBoard for every window of steps, and optionally a <see cref="LivePlayer"/>. Memory stays bounded by one
-/// window, whatever the length of the run.
+/// in TensorBoard for every window of steps, and optionally a <see cref="LivePlayer"/>. A diagnosis verdict
+/// (<see cref="Cue"/>) is heard as <see cref="VerdictCue"/>'s two high beeps from the step it fired at. Memory stays
+/// bounded by one window, whatever the length of the run.
 /// </summary>
 public sealed class SoundRecorder(SoundSettings settings, LivePlayer? player = null) : ITrainingObserver, IDisposable
 {
@@ -34,6 +35,7 @@ public sealed class SoundRecorder(SoundSettings settings, LivePlayer? player = n
     string[] normNames = [];
     float[] norms = [];
     WavWriter? wav;
+    CueMix? cues;
     EventFileWriter? events;
     float[] window = [];
     int windowFill;
@@ -47,6 +49,7 @@ public sealed class SoundRecorder(SoundSettings settings, LivePlayer? player = n
         mapping = SoundMapping.Create(settings.Mapping, normNames.Length, settings.LossTrack);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.WavPath))!);
         wav = new WavWriter(settings.WavPath, SoundMapping.SampleRate, mapping.Channels, SampleFormat.Pcm16);
+        cues = new CueMix(mapping.Channels);
         if (settings.TensorBoardDirectory is { } directory && settings.WindowSteps > 0)
         {
             events = new EventFileWriter(directory);
@@ -56,17 +59,21 @@ public sealed class SoundRecorder(SoundSettings settings, LivePlayer? player = n
 
     public void OnStep(StepRecord step)
     {
-        if (mapping is null || wav is null)
+        if (mapping is null || wav is null || cues is null)
             return;
         for (var i = 0; i < normNames.Length; i++)
             norms[i] = step[normNames[i]] ?? 0f;
-        var samples = mapping.Render(step.Step, norms, step.Loss);
+        var samples = cues.Mix(mapping.Render(step.Step, norms, step.Loss));
         wav.Write(samples);
         player?.Enqueue(samples);
         AddToWindow(step.Step, samples);
         if (sinceFlush.Elapsed >= FlushInterval)
             Flush();
     }
+
+    /// <summary>Plays the verdict cue from the next step rendered on: called when a verdict fires, before this
+    /// recorder hears that step.</summary>
+    public void Cue() => cues?.Start();
 
     public void OnTrainingEnd(TrainingResult result)
     {

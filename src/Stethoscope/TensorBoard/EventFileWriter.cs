@@ -72,6 +72,11 @@ public sealed class EventFileWriter : IDisposable
         Write(step, new Summary.Types.Value { Tag = tag, Image = image });
     }
 
+    /// <summary>A text summary (TensorBoard's text dashboard renders it as Markdown), built by TorchSharp's own
+    /// <c>Summary.text</c>: the tag becomes <c>&lt;tag&gt;/text_summary</c>, as in PyTorch.</summary>
+    public void WriteText(long step, string tag, string markdown) =>
+        Write(new Event { WallTime = WallTime(), Step = step, Summary = TorchSharp.torch.utils.tensorboard.Summary.text(tag, markdown) });
+
     public void Flush() => stream.Flush();
 
     /// <summary>Closes the file; safe to call again (owners close it when training ends and again on leaving a <c>using</c>).</summary>

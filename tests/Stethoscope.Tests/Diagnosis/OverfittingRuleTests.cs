@@ -1,0 +1,47 @@
+using Stethoscope.Diagnosis;
+using Stethoscope.Training;
+
+namespace Stethoscope.Tests.Diagnosis;
+
+public class OverfittingRuleTests
+{
+    /// <summary>100 steps between evaluations; the training loss falls from 1 by half each time, the test losses are given.</summary>
+    static Verdict? Run(params double[] testLosses) => Run(testLosses, i => Math.Pow(0.5, i));
+
+    static Verdict? Run(double[] testLosses, Func<int, double> trainLoss)
+    {
+        var rule = new OverfittingRule();
+        for (var e = 0; e < testLosses.Length; e++)
+        {
+            for (var s = 1; s <= 100; s++)
+                rule.OnStep(DiagnosisStep.Of(Readings.Step(e * 100 + s, (float)trainLoss(e))));
+            if (rule.OnEvaluation(new EvaluationRecord((e + 1) * 100, e + 1, testLosses[e], 0.9)) is { } verdict)
+                return verdict;
+        }
+        return null;
+    }
+
+    [Fact]
+    public void A_test_loss_a_quarter_above_its_best_twice_in_a_row_is_the_verdict()
+    {
+        var verdict = Run(1.0, 0.5, 0.625, 0.625);
+        Assert.NotNull(verdict);
+        Assert.Equal(("overfitting", 200L, 400L), (verdict.Rule, verdict.FirstStep, verdict.DetectedStep));
+        Assert.Equal(0.5, verdict.Values["best_test_loss"]);
+        Assert.Equal(0.625, verdict.Values["test_loss"]);
+    }
+
+    [Fact]
+    public void Twenty_percent_is_the_threshold_and_once_is_not_enough()
+    {
+        Assert.Null(Run(1.0, 0.5, 0.5625, 0.5625, 0.5625)); // 12.5% above the best
+        Assert.Null(Run(1.0, 0.5, 0.625, 0.5, 0.625));      // never twice in a row
+        Assert.NotNull(Run(1.0, 0.5, 0.6, 0.6));            // exactly 20%
+    }
+
+    [Fact]
+    public void A_test_loss_rising_with_the_training_loss_is_not_overfitting()
+    {
+        Assert.Null(Run([1.0, 0.5, 0.75, 0.75, 0.75], e => e < 2 ? 1.0 / (e + 1) : 2.0));
+    }
+}
