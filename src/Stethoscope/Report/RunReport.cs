@@ -198,6 +198,7 @@ public static class RunReport
         table.config{border-collapse:collapse;margin:1em 0}table.config th{text-align:left;padding:2px 12px 2px 0;color:#555;font-weight:normal}
         figure{margin:2em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption{color:#555}
         audio{width:100%}.sound-label{margin:.6em 0 .1em;color:#555}canvas{width:100%;height:auto;border:1px solid #ddd;cursor:crosshair}footer{color:#888;margin:3em 0 1em}
+        .origin{color:#b00;margin-top:0}
         """;
 
     // Draws the norms on a log scale, one colour per layer, and moves a cursor with the current time of the player

@@ -11,23 +11,12 @@ public sealed record ActivationRow(long Step, int Epoch, string Layer, string Ki
 /// half-written last line is skipped); a file of another shape is one clear error.</summary>
 public static class ActivationsCsv
 {
-    public static IReadOnlyList<ActivationRow> Read(string path)
-    {
-        if (!File.Exists(path))
-            throw new DataFormatException(path, "no such file (was the run trained with --activations-every 0?)");
-        var lines = MetricsCsv.CompleteLines(path).ToArray();
-        if (lines.Length == 0 || lines[0] != string.Join(",", ActivationLog.Columns))
-            throw new DataFormatException(path, "not an activations file: the header must be " + string.Join(",", ActivationLog.Columns));
-        var rows = new List<ActivationRow>(lines.Length - 1);
-        for (var i = 1; i < lines.Length; i++)
-            rows.Add(Parse(path, i + 1, lines[i].Split(',')));
-        return rows;
-    }
+    public static IReadOnlyList<ActivationRow> Read(string path) =>
+        HeaderedCsv.Read(path, ActivationLog.Columns, "was the run trained with --activations-every 0?",
+            "an activations file: the header must be " + string.Join(",", ActivationLog.Columns), (line, cells) => Parse(path, line, cells));
 
     static ActivationRow Parse(string path, int line, string[] cells)
     {
-        if (cells.Length != ActivationLog.Columns.Length)
-            throw new DataFormatException(path, $"line {line} has {cells.Length} cells, the header {ActivationLog.Columns.Length}");
         if (!long.TryParse(cells[0], CultureInfo.InvariantCulture, out var step) || !int.TryParse(cells[1], CultureInfo.InvariantCulture, out var epoch))
             throw new DataFormatException(path, $"line {line}: step and epoch must be integers");
         if (cells[2].Length == 0)

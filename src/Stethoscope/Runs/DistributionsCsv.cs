@@ -10,23 +10,12 @@ public sealed record DistributionRow(long Step, LayerDistribution Distribution);
 /// <summary>Reads <c>weights/distributions.csv</c> as <see cref="DistributionLog"/> writes it; a half-written last line is skipped.</summary>
 public static class DistributionsCsv
 {
-    public static IReadOnlyList<DistributionRow> Read(string path)
-    {
-        if (!File.Exists(path))
-            throw new DataFormatException(path, "no such file (was the run trained with --distributions-every 0?)");
-        var lines = MetricsCsv.CompleteLines(path).ToArray();
-        if (lines.Length == 0 || lines[0] != string.Join(",", DistributionLog.Columns))
-            throw new DataFormatException(path, "not a distributions file: the header must be " + string.Join(",", DistributionLog.Columns.Take(9)) + ",b0…");
-        var rows = new List<DistributionRow>(lines.Length - 1);
-        for (var i = 1; i < lines.Length; i++)
-            rows.Add(Parse(path, i + 1, lines[i].Split(',')));
-        return rows;
-    }
+    public static IReadOnlyList<DistributionRow> Read(string path) =>
+        HeaderedCsv.Read(path, DistributionLog.Columns, "was the run trained with --distributions-every 0?",
+            "a distributions file: the header must be " + string.Join(",", DistributionLog.Columns.Take(9)) + ",b0…", (line, cells) => Parse(path, line, cells));
 
     static DistributionRow Parse(string path, int line, string[] cells)
     {
-        if (cells.Length != DistributionLog.Columns.Length)
-            throw new DataFormatException(path, $"line {line} has {cells.Length} cells, the header {DistributionLog.Columns.Length}");
         var kind = cells[2] switch
         {
             "weight" => TensorKind.Weight,

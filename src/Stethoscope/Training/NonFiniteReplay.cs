@@ -52,7 +52,7 @@ public sealed class NonFiniteReplay : IDisposable
         if (Replaying || !is_grad_enabled())
             return;
         using var noGrad = no_grad();
-        if (input is not null && input.shape.SequenceEqual(x.shape) && input.dtype == x.dtype && input.device == x.device)
+        if (input is not null && input.shape.SequenceEqual(x.shape) && input.dtype == x.dtype && input.device_type == x.device_type && input.device_index == x.device_index)
         {
             input.copy_(x);
             return;
