@@ -28,17 +28,38 @@ public static class CompareCommand
         var folder = Path.GetFullPath(output ?? Path.Combine("runs", $"compare-{DateTime.Now:yyyyMMdd-HHmmss}"));
         var written = ComparisonFigures.Render(folders, folder);
         var labels = RunLabels.Of(manifests);
-        var table = new Table().AddColumns("run", "label", "status", "steps", "test accuracy", "first NaN/inf");
+        var table = new Table().AddColumns("run", "label", "status", "steps", "train accuracy (last epoch)", "test accuracy", "gap", "first NaN/inf");
         for (var i = 0; i < manifests.Length; i++)
         {
             var m = manifests[i];
-            var accuracy = m.Final?.TestAccuracy is { } a && double.IsFinite(a) ? a.ToString("P2", CultureInfo.InvariantCulture) : "-";
-            table.AddRow(Markup.Escape(m.Name), Markup.Escape(labels[i]), m.Status.ToString().ToLowerInvariant(), m.Steps.ToString(CultureInfo.InvariantCulture), accuracy,
+            var test = m.Final?.TestAccuracy is { } a && double.IsFinite(a) ? a : (double?)null;
+            var train = LastEpochAccuracy(folders[i]);
+            table.AddRow(Markup.Escape(m.Name), Markup.Escape(labels[i]), m.Status.ToString().ToLowerInvariant(), m.Steps.ToString(CultureInfo.InvariantCulture),
+                Percent(train), Percent(test), train - test is { } gap ? $"{100 * gap:0.00} points" : "-",
                 m.FirstNonFiniteStep is { } step ? $"step {step}" : "-");
         }
         terminal.Out.Write(table);
         foreach (var path in written)
             terminal.Out.MarkupLineInterpolated($"{path}");
         return 0;
+    }
+
+    static string Percent(double? value) => value is { } v ? v.ToString("P2", CultureInfo.InvariantCulture) : "-";
+
+    /// <summary>
+    /// The mean batch accuracy over the last epoch in metrics.csv, as Keras reports a training accuracy (in training
+    /// mode: with dropout active); beside the test accuracy, the train/test gap that overfitting opens.
+    /// </summary>
+    static double? LastEpochAccuracy(RunFolder run)
+    {
+        if (!File.Exists(run.MetricsCsv))
+            return null;
+        var metrics = MetricsCsv.Open(run.MetricsCsv);
+        var column = metrics.IndexOf("accuracy");
+        var rows = metrics.Rows().ToList();
+        if (column < 0 || rows.Count == 0)
+            return null;
+        var values = rows.Where(r => r.Epoch == rows[^1].Epoch).Select(r => (double)r.Values[column]).Where(double.IsFinite).ToList();
+        return values.Count > 0 ? values.Average() : null;
     }
 }

@@ -50,7 +50,7 @@ public class BadInputMatrixTests
         new("lr NaN", 2, "learning rate", s => ["train", "--lr", "NaN", "--data", "synthetic:16", Cpu, "cpu", "--runs", s.Root]),
         new("lr infinite", 2, "learning rate", s => ["train", "--lr", "Infinity", "--data", "synthetic:16", Cpu, "cpu", "--runs", s.Root]),
         new("momentum negative", 2, "momentum", s => ["train", "--momentum", "-0.5", "--data", "synthetic:16", Cpu, "cpu", "--runs", s.Root]),
-        new("data unknown kind", 2, "data 'foo' is not one of: bundled, mnist:DIR", s => ["train", "--data", "foo", Cpu, "cpu", "--runs", s.Root]),
+        new("data unknown kind", 2, "data 'foo' is not one of: bundled, mnist[:TRAIN[/TEST]]", s => ["train", "--data", "foo", Cpu, "cpu", "--runs", s.Root]),
         new("data mnist without folder", 2, "data 'mnist:' is not one of", s => ["train", "--data", "mnist:", Cpu, "cpu", "--runs", s.Root]),
         new("data bundled with argument", 2, "data 'bundled:x' is not one of", s => ["train", "--data", "bundled:x", Cpu, "cpu", "--runs", s.Root]),
         new("data synthetic too large", 2, "synthetic count", s => ["train", "--data", "synthetic:99999999999", Cpu, "cpu", "--runs", s.Root]),

