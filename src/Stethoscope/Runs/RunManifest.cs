@@ -45,7 +45,8 @@ public sealed record FinalMetrics(double? Loss, double? Accuracy, double? TestLo
 
 /// <summary>
 /// run.json: what a run was (configuration, model, data, seed, versions, device), when it ran, and how it ended
-/// (status running | completed | diverged | interrupted | failed, steps, final metrics).
+/// (status running | completed | diverged | interrupted | failed, steps, final metrics). <see cref="CpuKernels"/> names
+/// libtorch's CPU convolution kernels of a CPU run (<see cref="Training.CpuKernels.Description"/>); null on CUDA.
 /// </summary>
 public sealed record RunManifest(
     string Name,
@@ -62,7 +63,8 @@ public sealed record RunManifest(
     int EpochsCompleted = 0,
     long? FirstNonFiniteStep = null,
     FinalMetrics? Final = null,
-    string? Error = null)
+    string? Error = null,
+    string? CpuKernels = null)
 {
     public static JsonSerializerOptions Json { get; } = new()
     {
