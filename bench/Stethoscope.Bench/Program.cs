@@ -8,6 +8,7 @@ using Stethoscope.Probes;
 using Stethoscope.Runs;
 using Stethoscope.Sound;
 using Stethoscope.Training;
+using static Stethoscope.Bench.Rounds;
 
 // Training throughput of the seed network with the standard probes off (loss only) and on (loss, accuracy,
 // four gradient norms), and at batch 64 with the probes plus --sonify (the seed mapping streamed to a WAV and
@@ -16,8 +17,17 @@ using Stethoscope.Training;
 // samples of four layers into weights/ and TensorBoard), measured in the same process, interleaved, median of
 // several rounds.
 // Usage: dotnet run -c Release --project bench/Stethoscope.Bench [rounds]
-var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+// With "plain" first: issue 16's targets instead (PlainComparison): dotnet run -c Release --project bench/Stethoscope.Bench plain [rounds]
+var plain = args.FirstOrDefault() == "plain";
+var rounds = args.Length > (plain ? 1 : 0) ? int.Parse(args[plain ? 1 : 0], CultureInfo.InvariantCulture) : 5;
 using var data = BundledDigits.Load();
+Devices.Resolve(DeviceChoice.Cpu);
+if (plain)
+{
+    Console.WriteLine($"# {DateTime.Now:yyyy-MM-dd} · {Environment.ProcessorCount} cores · {RuntimeInformation.OSDescription} · TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} · libtorch {TorchSharp.torch.__version__}");
+    PlainComparison.Run(data, rounds);
+    return;
+}
 (int Batch, int Steps)[] settings = [(10, 400), (64, 120), (256, 40)];
 Console.WriteLine($"# {DateTime.Now:yyyy-MM-dd} · {Environment.ProcessorCount} cores · {RuntimeInformation.OSDescription} · TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} · libtorch {TorchSharp.torch.__version__}");
 Console.WriteLine("| batch | probes off (img/s) | probes on (img/s) | on / off |");
@@ -90,8 +100,6 @@ double Measure(int batch, int steps, Mode mode)
         folder.Delete(recursive: true);
     }
 }
-
-static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
 namespace Stethoscope.Bench
 {

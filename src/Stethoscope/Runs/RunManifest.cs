@@ -51,6 +51,7 @@ public sealed record VerdictEntry(string Rule, long FirstStep);
 /// (status running | completed | diverged | interrupted | failed, steps, final metrics, and where the first NaN/inf
 /// came from: <c>non_finite_origin</c>, null when no step was non-finite), and the rule ids and first steps of its
 /// diagnosis's verdicts (null in runs recorded before diagnosis existed).
+/// <see cref="CpuKernels"/> names libtorch's CPU convolution kernels of a CPU run (<see cref="Training.CpuKernels.Description"/>); null on CUDA.
 /// </summary>
 public sealed record RunManifest(
     string Name,
@@ -69,7 +70,8 @@ public sealed record RunManifest(
     FinalMetrics? Final = null,
     string? Error = null,
     NonFiniteOrigin? NonFiniteOrigin = null,
-    IReadOnlyList<VerdictEntry>? Verdicts = null)
+    IReadOnlyList<VerdictEntry>? Verdicts = null,
+    string? CpuKernels = null)
 {
     public static JsonSerializerOptions Json { get; } = new()
     {

@@ -45,7 +45,8 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         var data = new DataSummary(d.Name, d.TrainCount, d.TestCount, d.Shape.ToString(), d.Classes, d.Normalization ?? Normalization.Identity(Math.Max(1, d.Shape.Channels)));
         manifest = new RunManifest(
             Path.GetFileName(folder.Root), RunStatus.Running, start.StartedAt, null, options.Seed, start.Device.ToString(),
-            config, ModelSummary.Of(start.Layers), data, VersionInfo.Current, Verdicts: []);
+            config, ModelSummary.Of(start.Layers), data, VersionInfo.Current, Verdicts: [],
+            CpuKernels: start.Device.type == TorchSharp.DeviceType.CPU ? Training.CpuKernels.Description : null);
         manifest.Write(folder.RunJson);
         SaveCheckpoint(folder.InitialCheckpoint);
         metrics = new StreamWriter(folder.MetricsCsv);

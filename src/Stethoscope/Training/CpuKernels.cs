@@ -5,31 +5,52 @@ using static TorchSharp.torch;
 namespace Stethoscope.Training;
 
 /// <summary>
-/// Chooses libtorch's CPU convolution kernels before any model runs. TorchSharp 0.107's libtorch 2.10 sends CPU
-/// convolutions to oneDNN (mkldnn); on this project's AMD EPYC (AVX-512) machines those kernels now and then
-/// write NaN into activations and gradients whose inputs and weights are finite, and once NaN is in the weights a
-/// run is lost: in 1,500-step runs of plain TorchSharp, 5 of 8 seeds were corrupted with oneDNN and 0 of 11
-/// without it. libtorch's own im2col kernels are used instead (about a quarter slower here); NNPACK is turned off
-/// too, because it is what libtorch falls back to first and it is several times slower for these layer sizes.
-/// Set <c>STETHOSCOPE_ONEDNN=on</c> to keep oneDNN on machines where it is sound.
+/// Chooses libtorch's CPU convolution kernels once per process, before any model runs. TorchSharp 0.107's libtorch
+/// 2.10 sends CPU convolutions to oneDNN (mkldnn); on this project's AMD EPYC VMs runs with oneDNN were seen to turn
+/// non-finite where the same runs without it did not (5 of 8 plain TorchSharp runs of 1,500 steps, 0 of 11 without),
+/// and earlier a non-finite step that a recomputation did not repeat. The cause is not found yet (docs/onednn-nan.md,
+/// tools/onednn-nan), so the default stays libtorch's own im2col kernels, the fastest configuration that has met the
+/// bar of 20 runs of 1,500 steps without a non-finite value; NNPACK is turned off too, because it is what libtorch
+/// falls back to first and it is several times slower for these layer sizes.
+/// <c>STETHOSCOPE_ONEDNN=on</c> keeps oneDNN (22–37% faster at batch 64–256 here; oneDNN itself honours
+/// <c>ONEDNN_MAX_CPU_ISA</c>), <c>off</c> or unset uses im2col. The choice is recorded in run.json
+/// (<see cref="Description"/>).
 /// </summary>
 public static class CpuKernels
 {
-    /// <summary>The environment variable that keeps oneDNN's convolutions.</summary>
+    /// <summary>The environment variable that chooses: <c>on</c> (oneDNN) or <c>off</c> (im2col, the default).</summary>
     public const string OneDnnVariable = "STETHOSCOPE_ONEDNN";
+
+    /// <summary>oneDNN's own variable capping the instruction set its kernels may use (read by oneDNN at first use).</summary>
+    public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
 
     static readonly Lazy<bool> configured = new(Configure);
 
     /// <summary>True when oneDNN is in use (the variable asked for it).</summary>
     public static bool OneDnnEnabled => configured.Value;
 
+    /// <summary>The kernels in use and what chose them, as run.json records them: for example
+    /// <c>im2col (default; oneDNN and NNPACK off)</c> or <c>onednn (STETHOSCOPE_ONEDNN=on, ONEDNN_MAX_CPU_ISA=AVX2)</c>.</summary>
+    public static string Description => OneDnnEnabled
+        ? $"onednn ({OneDnnVariable}=on, {OneDnnIsaVariable}={Environment.GetEnvironmentVariable(OneDnnIsaVariable) ?? "unset"})"
+        : $"im2col ({(Environment.GetEnvironmentVariable(OneDnnVariable) is null ? "default" : $"{OneDnnVariable}=off")}; oneDNN and NNPACK off)";
+
     /// <summary>Applies the choice once per process; later calls do nothing.</summary>
     public static void EnsureConfigured() => _ = configured.Value;
+
+    /// <summary>What a value of <see cref="OneDnnVariable"/> asks for: true for oneDNN. Anything but on, off or unset is
+    /// refused, so that a typo does not silently pick the other kernels.</summary>
+    internal static bool WantsOneDnn(string? value) => value switch
+    {
+        null or "off" => false,
+        "on" => true,
+        _ => throw new InvalidOptionException($"{OneDnnVariable} must be on (oneDNN convolutions) or off (libtorch's im2col, the default); got '{value}'"),
+    };
 
     static bool Configure()
     {
         InitializeDeviceType(DeviceType.CPU);
-        if (Environment.GetEnvironmentVariable(OneDnnVariable) == "on")
+        if (WantsOneDnn(Environment.GetEnvironmentVariable(OneDnnVariable)))
             return true;
         var context = GlobalContext();
         SetUserEnabledMkldnn(context, false);

@@ -26,4 +26,27 @@ public class CpuKernelsTests
         Assert.False(UserEnabledMkldnn(GlobalContext()));
         Assert.False(UserEnabledNnpack(GlobalContext()));
     }
+
+    [Fact]
+    public void The_default_is_recorded_as_im2col_chosen_by_default()
+    {
+        Devices.Resolve(DeviceChoice.Cpu);
+        Assert.Equal("im2col (default; oneDNN and NNPACK off)", CpuKernels.Description);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("off", false)]
+    [InlineData("on", true)]
+    public void The_variable_is_on_or_off(string? value, bool oneDnn) => Assert.Equal(oneDnn, CpuKernels.WantsOneDnn(value));
+
+    [Theory]
+    [InlineData("ON")]
+    [InlineData("1")]
+    [InlineData("")]
+    public void Any_other_value_is_refused_naming_the_valid_ones(string value)
+    {
+        var error = Assert.Throws<InvalidOptionException>(() => CpuKernels.WantsOneDnn(value));
+        Assert.Equal($"STETHOSCOPE_ONEDNN must be on (oneDNN convolutions) or off (libtorch's im2col, the default); got '{value}'", error.Message);
+    }
 }

@@ -34,6 +34,7 @@ public class RunRecorderTests
         Assert.Equal(["conv1", "relu1"], manifest.Model.Layers.Take(2).Select(l => l.Name));
         Assert.Equal(result.LastEvaluation!.Accuracy, manifest.Final!.TestAccuracy);
         Assert.Equal(TorchSharp.torch.__version__, manifest.Versions.LibTorch);
+        Assert.Equal(CpuKernels.Description, manifest.CpuKernels);
 
         var metrics = File.ReadAllLines(folder.MetricsCsv);
         Assert.Equal("step,epoch,loss,accuracy,lr,grad_norm/conv1,grad_norm/conv2,grad_norm/fc1,grad_norm/fc2", metrics[0]);
