@@ -1,4 +1,5 @@
-// Compiled by MSBuild's RoslynCodeTaskFactory (see Directory.Build.targets): no project references it.
+// Compiled by MSBuild's RoslynCodeTaskFactory (see WeakenGlibcxxNeed.targets): no project references it. It travels in
+// the Stethoscope package's buildTransitive folder, so every program built on the library gets the same fix.
 using System;
 using System.IO;
 using System.Text;
@@ -7,7 +8,8 @@ using Microsoft.Build.Utilities;
 
 /// <summary>
 /// Marks the GLIBCXX_3.4.32 version need of every libLibTorchSharp.so under a folder as weak, when the
-/// machine's libstdc++ does not define that version. Idempotent; leaves every other byte unchanged.
+/// machine's libstdc++ does not define that version (or always, for a package that runs on other machines).
+/// Idempotent; leaves every other byte unchanged.
 /// </summary>
 public class WeakenMissingGlibcxxNeed : Task
 {
@@ -27,9 +29,12 @@ public class WeakenMissingGlibcxxNeed : Task
     [Required]
     public string Folder { get; set; } = "";
 
+    /// <summary>Also where this machine has the version: a weak need changes nothing where the version exists.</summary>
+    public bool Always { get; set; }
+
     public override bool Execute()
     {
-        if (!Directory.Exists(Folder) || SystemHasVersion())
+        if (!Directory.Exists(Folder) || (!Always && SystemHasVersion()))
             return true;
         foreach (var path in Directory.EnumerateFiles(Folder, Library, SearchOption.AllDirectories))
         {
@@ -89,8 +94,19 @@ public class WeakenMissingGlibcxxNeed : Task
             changed |= WeakenNeeds(elf, (int)BitConverter.ToUInt64(elf, header + 24), strings);
         }
         if (changed)
-            File.WriteAllBytes(path, elf);
+            Replace(path, elf);
         return changed;
+    }
+
+    /// <summary>
+    /// Writes a new file and renames it over the old one, so that an output file hard-linked to the NuGet cache
+    /// (CreateHardLinksForCopyLocalIfPossible) gets its own copy and the cache stays untouched.
+    /// </summary>
+    static void Replace(string path, byte[] content)
+    {
+        var next = path + ".weakened";
+        File.WriteAllBytes(next, content);
+        File.Replace(next, path, null);
     }
 
     static bool WeakenNeeds(byte[] elf, int need, int strings)

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Stethoscope.Runs;
+using Stethoscope.Tests.Build;
 using Stethoscope.Training;
 
 namespace Stethoscope.Tests.Cli;
@@ -11,18 +11,8 @@ namespace Stethoscope.Tests.Cli;
 /// </summary>
 public class DivergenceProcessTests
 {
-    internal static (int Code, string Output) RunCli(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Stethoscope.Cli.dll"));
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error);
-    }
+    internal static (int Code, string Output) RunCli(params string[] args) =>
+        ChildProcess.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "Stethoscope.Cli.dll"), .. args]);
 
     [Fact]
     public void An_exploding_run_ends_diverged_with_exit_code_0_and_the_nan_step_in_metrics()

@@ -1,47 +1,46 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Stethoscope.Dashboard;
 using Stethoscope.Probes;
 using Stethoscope.Runs;
+using Stethoscope.Tests.Build;
 using Stethoscope.Training;
 using static Stethoscope.Tests.Cli.CliInvocation;
 
 namespace Stethoscope.Tests.Examples;
 
 /// <summary>
-/// <c>examples/OwnLoop</c> as a user meets it: built and run with <c>dotnet run</c> from the repository (it is not part
-/// of the solution), then every run-folder command on what it left. The README's library section is that file's code.
+/// <c>examples/OwnLoop</c> as a user meets it: built and run with <c>dotnet run</c> (it is not part of the solution),
+/// on the packed Stethoscope library from a local feed, not the source tree, so a file the package lacks fails here;
+/// then every run-folder command on what it left. The README's library section is that file's code.
 /// </summary>
-public class OwnLoopExampleTests
+[Collection(LocalPackages.Collection)]
+public class OwnLoopExampleTests(LocalPackages packages)
 {
     static readonly string[] Weighted = ["stem.conv", "layer1.conv1", "layer1.conv2", "layer2.conv1", "layer2.conv2", "layer2.downsample.0", "fc"];
 
-    static string Repository
-    {
-        get
-        {
-            var folder = new DirectoryInfo(AppContext.BaseDirectory);
-            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Stethoscope.slnx")))
-                folder = folder.Parent;
-            return folder?.FullName ?? throw new InvalidOperationException("the tests run outside the repository");
-        }
-    }
-
-    static string Example => Path.Combine(Repository, "examples", "OwnLoop");
+    static string Example => Path.Combine(Repository.Root, "examples", "OwnLoop");
 
     [Fact]
-    public async Task The_example_builds_runs_and_leaves_a_run_folder_every_command_reads()
+    public async Task The_example_builds_on_the_package_runs_and_leaves_a_run_folder_every_command_reads()
     {
         using var temp = new TempDirectory();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repository };
-        foreach (var arg in new[] { "run", "--project", Example, "--", temp["run"], "40" })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await output + error);
-        Assert.Contains("Completed after 40 steps", await output);
+        // Its own build folders, and a package folder of its own that falls back on this test run's NuGet cache for
+        // everything else (so nothing is downloaded, and the cache gets no test package).
+        var (code, output) = ChildProcess.Run("dotnet",
+        [
+            "run", "--project", Example, "-p:StethoscopeFrom=package", $"-p:StethoscopeFeed={packages.Feed}",
+            $"-p:StethoscopeVersion={packages.ExampleVersion}", $"-p:RestorePackagesPath={temp["packages"]}",
+            $"-p:RestoreFallbackFolders={LocalPackages.NuGetPackageRoot}", $"-p:BaseIntermediateOutputPath={temp["obj"]}/",
+            $"-p:BaseOutputPath={temp["bin"]}/", "--", temp["run"], "40",
+        ], Repository.Root);
+        Assert.True(code == 0, output);
+        Assert.Contains("Completed after 40 steps", output);
+        // The library and the build step that lets its native library load on Debian 12 came from the package alone.
+        var assets = File.ReadAllText(temp["obj/project.assets.json"]);
+        Assert.Contains($"\"Stethoscope/{packages.ExampleVersion}\"", assets);
+        Assert.DoesNotContain("Stethoscope.csproj", assets);
+        var imports = File.ReadAllText(temp["obj/OwnLoop.csproj.nuget.g.targets"]);
+        Assert.Contains($"stethoscope/{packages.ExampleVersion}/buildTransitive/Stethoscope.targets", imports);
 
         var folder = new RunFolder(temp["run"]);
         var metrics = MetricsCsv.Open(folder.MetricsCsv);
@@ -83,7 +82,7 @@ public class OwnLoopExampleTests
         var first = Array.IndexOf(code, "// README:begin") + 1;
         var last = Array.IndexOf(code, "// README:end");
         Assert.True(first > 0 && last > first, "Program.cs marks the loop the README shows");
-        var readme = File.ReadAllText(Path.Combine(Repository, "README.md")).ReplaceLineEndings("\n");
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md")).ReplaceLineEndings("\n");
         Assert.Contains(string.Join("\n", code[first..last]), readme);
     }
 }
