@@ -227,6 +227,8 @@ internal sealed class ReceptiveFieldTrace
         var spatial = frame.InputShape.Length == 4;
         switch (frame.Module)
         {
+            case IReceptiveFieldLeaf leaf:
+                return Described(leaf.Geometry(frame.InputShape, outputShape), input, frame.InputShape, path);
             case Conv2d conv when !conv.transposed:
                 if (conv.padding_mode != PaddingModes.Zeros)
                     return Field.Unknown($"{path}: {conv.padding_mode} padding repeats border pixels; the window formula assumes zero padding");
@@ -260,6 +262,15 @@ internal sealed class ReceptiveFieldTrace
                 return Field.Unknown($"{path}: {frame.Module.GetType().Name} has no known geometry");
         }
     }
+
+    /// <summary>The field after a module that describes its own geometry.</summary>
+    Field Described(LeafGeometry geometry, Field input, long[] inputShape, string path) => geometry.Kind switch
+    {
+        GeometryKind.Pointwise => input,
+        GeometryKind.Window => Spatial(input, path, () => input.Through(geometry.Kernel, geometry.Stride, geometry.PaddingBefore, geometry.Dilation)),
+        GeometryKind.Global => inputShape.Length == 4 ? Global(input, inputShape, path) : input,
+        _ => Field.Unknown($"{path}: {geometry.Reason}"),
+    };
 
     static Field Spatial(Field input, string path, Func<Field> through) =>
         input.Kind == ReceptiveFieldKind.Window ? through() : Field.Unknown($"{path}: a window over a tensor that is not a map");

@@ -1,0 +1,60 @@
+using Google.Protobuf;
+using Onnx;
+using Stethoscope.Runs;
+
+namespace Stethoscope.Onnx;
+
+/// <summary>
+/// Reads an ONNX file (parsed with OnnxSharp) into an <see cref="OnnxModel"/>: a TorchSharp module computing what the
+/// graph computes, with the graph's initializers as its parameters and buffers. Operators: Conv, BatchNormalization,
+/// Relu, LeakyRelu, Sigmoid, Tanh, Clip, Softmax, LogSoftmax, Add, Sub, Mul, Div, Sum, MaxPool, AveragePool,
+/// GlobalAveragePool, GlobalMaxPool, Gemm, MatMul, Flatten, Reshape, Concat, Split, Pad, Identity, Dropout and
+/// Constant; anything else, or an attribute none of them reads, stops the import with one line naming the node
+/// (<see cref="OnnxImportException"/>).
+/// </summary>
+public static class OnnxImport
+{
+    /// <summary>The most bytes an ONNX file may have here (2 GiB, protobuf's own limit for one message).</summary>
+    const long MaxBytes = int.MaxValue;
+
+    /// <summary>The network in <paramref name="path"/>, named after the file.</summary>
+    public static OnnxModel Load(string path) => FromProto(Read(path), Path.GetFileNameWithoutExtension(path));
+
+    /// <summary>The network of a parsed model; with <paramref name="weightsElsewhere"/>, initializers without values
+    /// become zeros (their values are loaded afterwards).</summary>
+    public static OnnxModel FromProto(ModelProto model, string name, bool weightsElsewhere = false) =>
+        GraphImport.Build(model, name, weightsElsewhere).Model;
+
+    /// <summary>The initializers that <paramref name="model"/>'s network keeps as parameters and buffers (the others
+    /// are constants read while importing: shapes, bounds).</summary>
+    public static IReadOnlySet<string> StateInitializers(ModelProto model)
+    {
+        var (network, state) = GraphImport.Build(model, "check", weightsElsewhere: false);
+        network.Dispose();
+        return state;
+    }
+
+    /// <summary>Parses an ONNX file, with one line for a file that is missing, not regular, or not an ONNX model.</summary>
+    public static ModelProto Read(string path)
+    {
+        var entry = FileEntry.Of(path);
+        if (entry.Kind is FileKind.Missing or FileKind.Directory)
+            throw new StethoscopeException($"{path}: no such ONNX file");
+        if (entry.Kind == FileKind.Special || (entry.Kind == FileKind.SymbolicLink && !File.Exists(path)))
+            throw new StethoscopeException($"{path}: not a regular file");
+        if (new FileInfo(path).Length > MaxBytes)
+            throw new StethoscopeException($"{path}: larger than 2 GiB, which an ONNX file without external data cannot be");
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new StethoscopeException($"{path}: not an ONNX model ({e.Message.Split('\n')[0].Trim()})");
+        }
+        if (model.Graph is null || model.Graph.Node.Count == 0)
+            throw new StethoscopeException($"{path}: not an ONNX model (it has no graph)");
+        return model;
+    }
+}
