@@ -1,3 +1,5 @@
+using Stethoscope.Onnx;
+
 namespace Stethoscope.Models;
 
 /// <summary>The models Stethoscope knows by name.</summary>
@@ -14,11 +16,14 @@ public static class ModelRegistry
         ResNet.DigitsRecipe,
         ResNet.Resnet18Recipe,
         ResNet.Resnet50Recipe,
+        PretrainedResNet18.Recipe,
     ];
 
-    /// <summary>A registered model by name, or a user's model class named <c>PATH/Assembly.dll:Namespace.Type</c> (<see cref="UserModel"/>).</summary>
+    /// <summary>A registered model by name, a user's model class named <c>PATH/Assembly.dll:Namespace.Type</c>
+    /// (<see cref="UserModel"/>), or an ONNX file named <c>onnx:PATH</c> (<see cref="OnnxModelName"/>).</summary>
     public static ModelRecipe Find(string name) =>
         All.FirstOrDefault(r => r.Name == name)
         ?? (UserModel.IsName(name) ? UserModel.Recipe(name) : null)
-        ?? throw new StethoscopeException($"unknown model '{name}'; known models: {string.Join(", ", All.Select(r => r.Name))}, or ASSEMBLY.dll:Namespace.Type");
+        ?? (OnnxModelName.IsName(name) ? OnnxModelName.Recipe(name) : null)
+        ?? throw new StethoscopeException($"unknown model '{name}'; known models: {string.Join(", ", All.Select(r => r.Name))}, ASSEMBLY.dll:Namespace.Type, or onnx:PATH");
 }

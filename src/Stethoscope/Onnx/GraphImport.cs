@@ -1,5 +1,4 @@
 using Onnx;
-using Stethoscope.Models;
 using static TorchSharp.torch;
 
 namespace Stethoscope.Onnx;
@@ -82,16 +81,7 @@ sealed class GraphImport : IDisposable
         var output = graph.Output[0].Name;
         if (!Known.Contains(output))
             throw new OnnxImportException($"the graph's output '{output}' is {(Constants.ContainsKey(output) ? "a constant" : "made by no node")}");
-        return new OnnxModel(name, input.Name, output, steps, Shape(input));
-    }
-
-    /// <summary>The declared (C, H, W) of a 4-d input, or null when it is not fully given.</summary>
-    static InputShape? Shape(ValueInfoProto input)
-    {
-        var dims = input.Type.TensorType.Shape?.Dim;
-        if (dims is not { Count: 4 } || dims.Skip(1).Any(d => d.ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue || d.DimValue < 1))
-            return null;
-        return new InputShape((int)dims[1].DimValue, (int)dims[2].DimValue, (int)dims[3].DimValue);
+        return new OnnxModel(name, input.Name, output, steps, OnnxImport.DeclaredInput(input));
     }
 
     public void Dispose()

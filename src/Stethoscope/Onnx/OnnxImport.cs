@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Onnx;
+using Stethoscope.Models;
 using Stethoscope.Runs;
 
 namespace Stethoscope.Onnx;
@@ -32,6 +33,18 @@ public static class OnnxImport
         var (network, state) = GraphImport.Build(model, "check", weightsElsewhere: false);
         network.Dispose();
         return state;
+    }
+
+    /// <summary>The (C, H, W) the graph's run-time input declares, or null when it is not a fully given 4-d shape.</summary>
+    public static InputShape? DeclaredInput(ModelProto model) =>
+        model.Graph.Input.Where(i => model.Graph.Initializer.All(t => t.Name != i.Name)).ToArray() is [var input] ? DeclaredInput(input) : null;
+
+    internal static InputShape? DeclaredInput(ValueInfoProto input)
+    {
+        var dims = input.Type?.TensorType?.Shape?.Dim;
+        if (dims is not { Count: 4 } || dims.Skip(1).Any(d => d.ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue || d.DimValue < 1))
+            return null;
+        return new InputShape((int)dims[1].DimValue, (int)dims[2].DimValue, (int)dims[3].DimValue);
     }
 
     /// <summary>Parses an ONNX file, with one line for a file that is missing, not regular, or not an ONNX model.</summary>
