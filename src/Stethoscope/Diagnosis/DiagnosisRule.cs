@@ -35,7 +35,7 @@ public abstract class DiagnosisRule
             values.Where(v => double.IsFinite(v.Value)).ToDictionary(v => v.Name, v => v.Value), Suggestion);
 
     /// <summary>A number for a sentence: three significant digits, NaN and infinities by name.</summary>
-    protected static string Number(double value) => value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
+    protected static string Number(double value) => value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
 
     /// <summary>The rules every run is checked against, in the order their verdicts are listed when they fire together.</summary>
     public static IReadOnlyList<DiagnosisRule> Standard() =>

@@ -18,7 +18,7 @@ public static class GradientNormChart
         PlotSheet.SavePng([.. traces.Select(Panel)], path, width, panelHeight);
 
     /// <summary>Sorted steps grouped into runs of consecutive steps.</summary>
-    static IEnumerable<(long First, long Last)> Ranges(IEnumerable<long> steps)
+    internal static IEnumerable<(long First, long Last)> Ranges(IEnumerable<long> steps)
     {
         long? first = null, last = null;
         foreach (var step in steps.Distinct().Order())

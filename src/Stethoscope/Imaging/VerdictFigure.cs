@@ -7,8 +7,9 @@ namespace Stethoscope.Imaging;
 /// <summary>
 /// The evidence figure of a diagnosis verdict, <c>figures/diagnosis-&lt;rule&gt;.png</c>: the run's own chart of what the
 /// rule read — gradient norms (diverged, exploding, vanishing, zero gradients), update ratios, the loss curves (loss not
-/// decreasing, overfitting) or the share of dead or saturated units — with the verdict's first step marked by a red line
-/// (and the step it fired at by a dashed one when later) and the rule's threshold where it has one.
+/// decreasing, overfitting) or the share of dead or saturated units — with the verdict's first step marked by a black
+/// line (and the step it fired at by a dashed one when later), the rule's threshold where it has one, and for zero
+/// gradients, which a log scale cannot draw, the steps where the named layers' gradients were exactly 0 shaded grey.
 /// </summary>
 public static class VerdictFigure
 {
@@ -46,8 +47,23 @@ public static class VerdictFigure
             case "saturated-units":
                 return UnitShareChart.Panel(run, "saturated_fraction", $"{title}; share of outputs within 2% of the bounds", new SaturatedUnitsRule().Threshold);
             default:
-                return GradientNormChart.Panel(new NormTrace($"{title}; gradient norm per layer (log scale)", MetricsCsv.Open(run.MetricsCsv)));
+                var metrics = MetricsCsv.Open(run.MetricsCsv);
+                var norms = GradientNormChart.Panel(new NormTrace($"{title}; gradient norm per layer (log scale)", metrics));
+                if (verdict.Rule == "zero-gradients")
+                    ShadeZeros(norms, metrics, verdict.Layers);
+                return norms;
         }
+    }
+
+    /// <summary>Shades the steps where every one of <paramref name="layers"/> had a gradient norm of exactly 0.</summary>
+    static void ShadeZeros(Plot plot, MetricsCsv metrics, IReadOnlyList<string> layers)
+    {
+        var columns = layers.Select(l => metrics.IndexOf("grad_norm/" + l)).Where(i => i >= 0).ToArray();
+        var zero = metrics.Rows().Where(r => columns.All(c => r.Values[c] == 0)).Select(r => r.Step);
+        var shade = Colors.Gray.WithAlpha(0.25);
+        foreach (var (first, last) in GradientNormChart.Ranges(zero))
+            plot.Add.HorizontalSpan(first - 0.5, last + 0.5).FillStyle.Color = shade;
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"gradient exactly 0 ({string.Join(", ", layers)})", FillColor = shade });
     }
 
     /// <summary>A dotted grey line at the rule's threshold <paramref name="y"/>, in the plot's own units.</summary>
@@ -59,11 +75,11 @@ public static class VerdictFigure
 
     static void Mark(Plot plot, Verdict verdict)
     {
-        var first = plot.Add.VerticalLine(verdict.FirstStep, 2, Colors.Red);
+        var first = plot.Add.VerticalLine(verdict.FirstStep, 2, Colors.Black);
         first.LegendText = $"first step {verdict.FirstStep}";
         if (verdict.DetectedStep == verdict.FirstStep)
             return;
-        var seen = plot.Add.VerticalLine(verdict.DetectedStep, 1.5f, Colors.Red);
+        var seen = plot.Add.VerticalLine(verdict.DetectedStep, 1.5f, Colors.Black);
         seen.LinePattern = LinePattern.Dashed;
         seen.LegendText = $"verdict at step {verdict.DetectedStep}";
     }

@@ -37,7 +37,7 @@ public static class DiagnosisSection
         var layers = verdict.Layers.Count > 0 ? $"{string.Join(", ", verdict.Layers)}; " : "";
         var seen = verdict.DetectedStep != verdict.FirstStep ? $" (seen at step {verdict.DetectedStep})" : "";
         var figure = VerdictFigure.Render(run, verdict) is { } path
-            ? $"""<figure><img src="{E(Path.GetRelativePath(run.Root, path).Replace('\\', '/'))}" alt="{E($"Evidence of {verdict.Title}: {verdict.Evidence}")}"><figcaption>{E($"Evidence: the red line is step {verdict.FirstStep}")}</figcaption></figure>"""
+            ? $"""<figure><img src="{E(Path.GetRelativePath(run.Root, path).Replace('\\', '/'))}" alt="{E($"Evidence of {verdict.Title}: {verdict.Evidence}")}"><figcaption>{E($"Evidence: the black line is step {verdict.FirstStep}")}</figcaption></figure>"""
             : "";
         return $"""
             <article class="verdict" id="verdict-{E(verdict.Rule)}"><h3>{E(verdict.Title)} <code>{E(verdict.Rule)}</code></h3>
