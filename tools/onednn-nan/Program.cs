@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OneDnnNan;
 using Stethoscope.Data;
+using Stethoscope.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,10 +15,10 @@ using static TorchSharp.torch;
 // (ONEDNN_MAX_CPU_ISA=AVX2 …) before the process starts; ONEDNN_VERBOSE=1 prints which implementation runs.
 var options = Options.Parse(args.Skip(1));
 InitializeDeviceType(DeviceType.CPU);
-LibTorchContext.UseNnpack(false);
+CpuKernels.SetNnpack(false);
 if (options.Threads is { } threads)
     set_num_threads(threads);
-if (options.FlushDenormal && !LibTorchContext.FlushDenormal(true))
+if (options.FlushDenormal && !CpuKernels.SetFlushDenormal(true))
     Console.Error.WriteLine("warning: this CPU does not support flushing denormals");
 Console.WriteLine($"# threads {get_num_threads()}, flush denormals {options.FlushDenormal}, ONEDNN_MAX_CPU_ISA={Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? "(unset)"}, libtorch {__version__}");
 switch (args.FirstOrDefault())
@@ -25,7 +26,7 @@ switch (args.FirstOrDefault())
     case "hunt":
         using (var data = BundledDigits.Load())
         {
-            LibTorchContext.UseOneDnn(options.Kernels == "onednn");
+            CpuKernels.SetOneDnn(options.Kernels == "onednn");
             Console.WriteLine($"# kernels {options.Kernels}, batch {options.Batch}, {options.Steps} steps, SGD lr {options.Lr} momentum {options.Momentum}");
             Console.WriteLine("seed\tfirst_non_finite_step\tlast_loss\tseconds\tsaved");
             var corrupted = 0;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Stethoscope.Models;
+using Stethoscope.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -26,7 +27,7 @@ static class Replay
         var firstOneDnn = new Dictionary<string, Tensor>();
         foreach (var oneDnn in new[] { true, false })
         {
-            LibTorchContext.UseOneDnn(oneDnn);
+            CpuKernels.SetOneDnn(oneDnn);
             for (var r = 0; r < repeats; r++)
             {
                 var results = WholeStep(p, x, y);
@@ -81,9 +82,9 @@ static class Replay
         foreach (var (name, input, layer) in convolutions)
         {
             var upstream = reference[name + ".grad_output"];
-            LibTorchContext.UseOneDnn(false);
+            CpuKernels.SetOneDnn(false);
             var expected = Convolve(input, p[layer + ".weight"], p[layer + ".bias"], upstream);
-            LibTorchContext.UseOneDnn(true);
+            CpuKernels.SetOneDnn(true);
             var runs = Enumerable.Range(0, 3).Select(_ => Convolve(input, p[layer + ".weight"], p[layer + ".bias"], upstream)).ToArray();
             string[] parts = ["output", "grad_input", "grad_weight", "grad_bias"];
             for (var i = 0; i < parts.Length; i++)

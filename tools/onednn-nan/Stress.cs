@@ -1,3 +1,4 @@
+using Stethoscope.Training;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -31,10 +32,10 @@ static class Stress
             var bias = randn([weightShape[0]], generator: generator).mul_(0.1);
             using (no_grad())
             {
-                LibTorchContext.UseOneDnn(false);
+                CpuKernels.SetOneDnn(false);
                 var shape = F.conv2d(input, weight, bias).shape;
                 var upstream = randn(shape, generator: generator);
-                LibTorchContext.UseOneDnn(true);
+                CpuKernels.SetOneDnn(true);
                 var bad = new long[4];
                 var count = new long[4];
                 var hashes = Enumerable.Range(0, 4).Select(_ => new HashSet<ulong>()).ToArray();

@@ -52,11 +52,21 @@ public static class CpuKernels
         InitializeDeviceType(DeviceType.CPU);
         if (WantsOneDnn(Environment.GetEnvironmentVariable(OneDnnVariable)))
             return true;
-        var context = GlobalContext();
-        SetUserEnabledMkldnn(context, false);
-        SetUserEnabledNnpack(context, false);
+        SetOneDnn(false);
+        SetNnpack(false);
         return false;
     }
+
+    /// <summary>Turns oneDNN's convolutions on or off at once, whatever the process chose: for diagnosis
+    /// (tools/onednn-nan compares both on the same tensors in one process).</summary>
+    public static void SetOneDnn(bool enabled) => SetUserEnabledMkldnn(GlobalContext(), enabled);
+
+    /// <summary>Turns NNPACK's convolutions on or off at once.</summary>
+    public static void SetNnpack(bool enabled) => SetUserEnabledNnpack(GlobalContext(), enabled);
+
+    /// <summary>torch.set_flush_denormal: denormal floats read and written as zero on this thread's CPU state; false when
+    /// the CPU cannot.</summary>
+    public static bool SetFlushDenormal(bool enabled) => SetFlushDenormalNative(GlobalContext(), enabled);
 
     // at::globalContext() and its setters are exported C++ symbols of libtorch_cpu; TorchSharp does not wrap them.
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
@@ -67,4 +77,8 @@ public static class CpuKernels
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
     static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context16setFlushDenormalEb")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    static extern bool SetFlushDenormalNative(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 }
