@@ -118,21 +118,25 @@ public static class TrainCommand
         var (sound, player) = settings.Sound is { } choice ? SoundFor(choice, folder, terminal) : (null, null);
         // The same parts as a user's loop watched with RunWatch.Start: one way to record a run.
         var parts = RunWatch.Parts(folder, new RunWatchOptions(settings.Data, DistributionsEvery: settings.DistributionsEvery, Sound: sound, Player: player));
+        TrainingResult result;
         try
         {
             TrainingResult Train(IEnumerable<ITrainingObserver> extra) =>
                 new Trainer(model, data, settings.Options, parts.Probes, [.. parts.Observers, .. extra], recipe.Objective).Run(interrupt.Token);
-            var result = settings.Quiet
+            result = settings.Quiet
                 ? Train([])
                 : WithProgress(terminal.Out, bar => Train([new TrainingProgress(terminal.Out, bar, settings.ProgressEvery)]));
             Report(settings, terminal.Out, folder, result);
-            return result.Status == RunStatus.Interrupted ? Interrupted : 0;
         }
         finally
         {
             foreach (var part in parts.Owned)
                 part.Dispose();
         }
+        // The page is worth a look after training too: serve on until Ctrl-C, unless Ctrl-C already stopped training.
+        if (server is not null && !interrupt.Token.IsCancellationRequested)
+            DashboardCommand.ServeUntilInterrupted(server, terminal, "training has ended; the dashboard keeps serving", interrupt.Token);
+        return result.Status == RunStatus.Interrupted ? Interrupted : 0;
     }
 
     /// <summary>
