@@ -8,6 +8,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Stethoscope.Charts;
+using Stethoscope.Report;
+using Stethoscope.Runs;
 
 namespace Stethoscope.Dashboard;
 
@@ -34,9 +37,15 @@ public sealed record DashboardOptions(string Runs, string Host = DashboardOption
 }
 
 /// <summary>
-/// The live dashboard (ASP.NET Core): <c>/</c> the page, <c>/api/runs</c> the runs, <c>/api/runs/NAME/events</c> a run's
-/// progress as server-sent events (live while it trains, a replay when it has ended), and <c>/runs/NAME/…</c> the
-/// files of a run folder — only those, never a path that leaves it.
+/// The live dashboard (ASP.NET Core). The page: <c>/</c>, <c>/dashboard.js</c>, <c>/chart.js</c> (shared with the
+/// report) and <c>/api/vocabulary</c> (<see cref="ChartVocabulary"/>). The runs: <c>/api/runs</c> (list with live steps
+/// and test accuracy), <c>/api/labels?runs=A&amp;runs=B</c> (what differs). One run: <c>/api/runs/NAME</c>
+/// (<see cref="RunDetail"/>), <c>…/events</c> (its progress as server-sent events, <see cref="RunUpdate"/>),
+/// <c>…/series?table=metrics|eval|distributions|activations&amp;columns=A,smooth:B&amp;from=&amp;to=&amp;width=&amp;smooth=</c>
+/// (an <see cref="Envelope"/> of the full data per pixel column), <c>…/rows?from=STEP&amp;count=N</c> (whole rows, for
+/// the sound), <c>…/weights/LAYER?width=</c> (<see cref="WeightHeatmap"/>), <c>…/filters/LAYER/STEP</c> (a recorded
+/// filter grid, PNG), <c>/runs/NAME/report</c> (its report page, drawn now) and <c>/runs/NAME/…</c> (the files of the
+/// run folder — only those, never a path that leaves it).
 /// </summary>
 public sealed class DashboardServer : IAsyncDisposable, IDisposable
 {
@@ -73,12 +82,56 @@ public sealed class DashboardServer : IAsyncDisposable, IDisposable
 
     static void Map(WebApplication app, RunCatalog catalog, SemaphoreSlim live, TimeSpan poll)
     {
+        var cache = new RunDataCache(catalog);
+        RunData? Data(string name) => catalog.Find(name) is { } run ? cache.Of(run) : null;
         app.MapGet("/", () => Results.Content(Resource("index.html"), "text/html; charset=utf-8"));
         app.MapGet("/dashboard.js", () => Results.Content(Resource("dashboard.js"), "text/javascript; charset=utf-8"));
-        app.MapGet("/api/runs", () => Results.Json(catalog.List()));
+        app.MapGet("/" + ChartScript.FileName, () => Results.Content(ChartScript.Source, "text/javascript; charset=utf-8"));
+        app.MapGet("/api/vocabulary", () => Results.Content(ChartVocabulary.Json, "application/json"));
+        app.MapGet("/api/runs", () =>
+        {
+            var runs = catalog.List();
+            // The page opens the newest run next: start reading its metrics now, while the page asks for its stream.
+            if (runs.Count > 0 && catalog.Find(runs[0].Name) is { } newest)
+                _ = Task.Run(() => RunData.Read(cache.Of(newest).Metrics, t => t.Count));
+            return Results.Json(runs);
+        });
+        app.MapGet("/api/labels", (string[] runs) => Labels(catalog, runs));
+        app.MapGet("/api/runs/{name}", (string name) =>
+            Data(name) is { } data && Manifest(catalog, data.Run) is { } manifest ? Results.Json(RunDetail.Read(data, manifest, catalog)) : Results.NotFound());
+        app.MapGet("/api/runs/{name}/series", (string name, string? table, string? columns, long? from, long? to, int? width, double? smooth) =>
+            Data(name)?.Table(table ?? "metrics") is { } followed
+                ? Results.Json(RunData.Read(followed, t => new
+                {
+                    first = t.FirstStep,
+                    last = t.LastStep,
+                    envelope = t.Envelope((columns ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), from, to, width ?? 1000, smooth ?? ChartVocabulary.DefaultSmoothing),
+                }))
+                : Results.NotFound());
+        app.MapGet("/api/runs/{name}/rows", (string name, long from, int? count) =>
+        {
+            if (Data(name) is not { } data)
+                return Results.NotFound();
+            var (columns, rows) = RunData.Read(data.Metrics, t => RunStream.Rows(t, SeriesEnvelope.LowerBound(t.Steps, from), count ?? RunStream.MaxRowsPerUpdate));
+            return Results.Json(new { columns, rows });
+        });
+        app.MapGet("/api/runs/{name}/weights/{layer}", (string name, string layer, int? width) =>
+            Data(name) is { } data && RunData.Read(data.Distributions, _ => data.DistributionFormat.Layers.Contains(layer))
+                && catalog.PlainFile(data.Run.WeightSamples(layer)) is { } file && WeightHeatmap.Read(layer, file, width ?? 600) is { } heatmap
+                ? Results.Json(heatmap)
+                : Results.NotFound());
+        app.MapGet("/api/runs/{name}/filters/{layer}/{step:long}", (string name, string layer, long step) =>
+        {
+            if (Data(name)?.Filters is not { } filters)
+                return Results.NotFound();
+            FilterFrame? frame;
+            lock (filters)
+                frame = filters.Refresh().Frames.LastOrDefault(f => f.Layer == layer && f.Step == step);
+            return frame is not null && FilterFrames.Png(frame) is { } png ? Results.Bytes(png, "image/png") : Results.NotFound();
+        });
         app.MapGet("/api/runs/{name}/events", async (string name, HttpContext context) =>
         {
-            if (catalog.Find(name) is not { } run)
+            if (Data(name) is not { } data)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
@@ -93,7 +146,7 @@ public sealed class DashboardServer : IAsyncDisposable, IDisposable
             {
                 context.Response.ContentType = "text/event-stream";
                 context.Response.Headers.CacheControl = "no-cache";
-                await foreach (var update in new RunStream(run, poll, catalog).Follow(context.RequestAborted))
+                await foreach (var update in new RunStream(data, poll, catalog).Follow(context.RequestAborted))
                 {
                     await context.Response.WriteAsync(RunStream.ServerSentEvent(update), context.RequestAborted);
                     await context.Response.Body.FlushAsync(context.RequestAborted);
@@ -108,10 +161,53 @@ public sealed class DashboardServer : IAsyncDisposable, IDisposable
                 live.Release();
             }
         });
+        app.MapGet("/runs/{name}/report", (string name) => Report(catalog, name));
         app.MapGet("/runs/{name}/{**path}", (string name, string path) =>
             catalog.FileIn(name, path) is { } file
                 ? Results.File(file, ContentType(file), enableRangeProcessing: true)
                 : Results.NotFound());
+    }
+
+    static RunManifest? Manifest(RunCatalog catalog, RunFolder run)
+    {
+        try
+        {
+            return catalog.PlainFile(run.RunJson) is { } file ? RunManifest.Read(file) : null;
+        }
+        catch (StethoscopeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Labels for several runs by what differs between them, as <c>compare</c> names its lines.</summary>
+    static IResult Labels(RunCatalog catalog, string[] names)
+    {
+        var manifests = names.Distinct().Select(n => catalog.Find(n) is { } run ? Manifest(catalog, run) : null).ToArray();
+        if (manifests.Any(m => m is null))
+            return Results.NotFound();
+        var labels = RunLabels.Of([.. manifests.Select(m => m!)]);
+        return Results.Json(names.Distinct().Zip(labels).ToDictionary(p => p.First, p => p.Second));
+    }
+
+    /// <summary>The run's report page as <c>report</c> would write it now, drawn from the run as it stands (a live run
+    /// included), without writing anything; refused like any file when what it reads leads out of the runs folder.</summary>
+    static IResult Report(RunCatalog catalog, string name)
+    {
+        if (catalog.Find(name) is not { } run)
+            return Results.NotFound();
+        var readable = FileEntry.Of(run.MetricsCsv).Kind == FileKind.Missing || catalog.PlainFile(run.MetricsCsv) is not null;
+        var folders = new[] { run.Figures, run.Sound }.All(f => FileEntry.Of(f).Kind == FileKind.Missing || catalog.FolderInside(f));
+        if (!readable || !folders)
+            return Results.NotFound();
+        try
+        {
+            return Results.Content(RunReport.Render(run), "text/html; charset=utf-8");
+        }
+        catch (Exception e) when (e is StethoscopeException or IOException)
+        {
+            return Results.Content($"<!DOCTYPE html><title>No report</title><p>{System.Net.WebUtility.HtmlEncode(e.Message)}</p>", "text/html; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch

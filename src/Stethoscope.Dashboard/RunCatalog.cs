@@ -1,10 +1,12 @@
 using System.Runtime.InteropServices;
+using Stethoscope.Charts;
 using Stethoscope.Runs;
 
 namespace Stethoscope.Dashboard;
 
-/// <summary>One run as the dashboard lists it.</summary>
-public sealed record RunEntry(string Name, string Status, long Steps, string Model, DateTimeOffset Started);
+/// <summary>One run as the dashboard lists it: its newest step and test accuracy come from the last lines of metrics.csv
+/// and eval.csv (run.json has its steps and final metrics only once it ends), its verdicts' rules from diagnosis.json.</summary>
+public sealed record RunEntry(string Name, string Status, long Steps, string Model, DateTimeOffset Started, double? Loss, double? TestAccuracy, IReadOnlyList<string> Verdicts);
 
 /// <summary>
 /// The run folders directly under the runs folder, found by their run.json. Names come from the URL, so a name is
@@ -32,8 +34,7 @@ public sealed class RunCatalog(string root)
                 continue;
             try
             {
-                var m = RunManifest.Read(folder.RunJson);
-                entries.Add(new RunEntry(Path.GetFileName(directory), m.Status.ToString().ToLowerInvariant(), m.Steps, m.Config.Model, m.Started));
+                entries.Add(Entry(Path.GetFileName(directory), folder));
             }
             catch (StethoscopeException)
             {
@@ -42,6 +43,26 @@ public sealed class RunCatalog(string root)
         }
         return [.. entries.OrderByDescending(e => e.Started)];
     }
+
+    RunEntry Entry(string name, RunFolder run)
+    {
+        var m = RunManifest.Read(run.RunJson);
+        var (steps, loss) = (m.Steps, m.Final?.Loss);
+        if (PlainFile(run.MetricsCsv) is { } metrics && CsvFollower.HeaderAndLastLine(metrics) is ({ } header, [_, ..] last) && last.Length == header.Length
+            && long.TryParse(last[0], System.Globalization.CultureInfo.InvariantCulture, out var step))
+            (steps, loss) = (Math.Max(steps, step), Cell(header, last, ChartVocabulary.Loss) ?? loss);
+        var test = m.Final?.TestAccuracy;
+        if (PlainFile(run.EvalCsv) is { } eval && CsvFollower.HeaderAndLastLine(eval) is ({ } evalHeader, [_, ..] evalLast) && evalLast.Length == evalHeader.Length)
+            test = Cell(evalHeader, evalLast, ChartVocabulary.TestAccuracy) ?? test;
+        return new RunEntry(name, m.Status.ToString().ToLowerInvariant(), steps, m.Config.Model, m.Started, loss, test, RunDetail.VerdictsOf(run, this).Select(v => v.Rule).ToArray());
+    }
+
+    static double? Cell(string[] header, string[] cells, string column) =>
+        Array.IndexOf(header, column) is var i && i >= 0 && SeriesTable.Number(cells[i]) is var v && float.IsFinite(v) ? v : null;
+
+    /// <summary>Whether <paramref name="path"/> is a folder whose real path lies inside the runs folder: one whose file
+    /// names may be listed.</summary>
+    public bool FolderInside(string path) => Directory.Exists(path) && Inside(RealPath(path)) is not null;
 
     /// <summary>The run folder called <paramref name="name"/>, at its real path, or null when the name is not a run here.</summary>
     public RunFolder? Find(string name)

@@ -41,17 +41,25 @@ public static class DashboardCommand
                 throw new StethoscopeException($"--runs {settings.Runs}: no such folder (give the folder that holds your run folders)");
             using var interrupt = new InterruptSignal();
             using var server = Start(settings, terminal);
-            try
-            {
-                server.WaitForShutdownAsync(interrupt.Token).GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl-C: stop serving.
-            }
+            ServeUntilInterrupted(server, terminal, null, interrupt.Token);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Serves until <paramref name="interrupt"/> fires (Ctrl-C), first saying so when <paramref name="what"/> is given.</summary>
+    public static void ServeUntilInterrupted(DashboardServer server, Terminal terminal, string? what, CancellationToken interrupt)
+    {
+        if (what is not null)
+            terminal.Out.MarkupLineInterpolated($"dashboard: {what} at {server.Address} until Ctrl-C");
+        try
+        {
+            server.WaitForShutdownAsync(interrupt).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C: stop serving.
+        }
     }
 
     /// <summary>Starts the server, warning when it is reachable from other machines, and prints its address.</summary>

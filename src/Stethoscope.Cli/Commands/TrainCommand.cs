@@ -131,21 +131,25 @@ public static class TrainCommand
         var parts = RunWatch.Parts(folder, new RunWatchOptions(settings.Data, DistributionsEvery: settings.DistributionsEvery, Sound: sound, Player: player, ActivationsEvery: settings.ActivationsEvery));
         if (!settings.Quiet)
             parts.Diagnosis.VerdictFired += verdict => VerdictLine.Write(terminal.Out, verdict, withSuggestion: false);
+        TrainingResult result;
         try
         {
             TrainingResult Train(IEnumerable<ITrainingObserver> extra) =>
                 new Trainer(model, data, settings.Options, parts.Probes, [.. parts.Observers, .. extra], recipe.Objective).Run(interrupt.Token);
-            var result = settings.Quiet
+            result = settings.Quiet
                 ? Train([])
                 : WithProgress(terminal.Out, bar => Train([new TrainingProgress(terminal.Out, bar, settings.ProgressEvery)]));
             Report(settings, terminal.Out, folder, result);
-            return result.Status == RunStatus.Interrupted ? Interrupted : 0;
         }
         finally
         {
             foreach (var part in parts.Owned)
                 part.Dispose();
         }
+        // The page is worth a look after training too: serve on until Ctrl-C, unless Ctrl-C already stopped training.
+        if (server is not null && !interrupt.Token.IsCancellationRequested)
+            DashboardCommand.ServeUntilInterrupted(server, terminal, "training has ended; the dashboard keeps serving", interrupt.Token);
+        return result.Status == RunStatus.Interrupted ? Interrupted : 0;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Stethoscope.Charts;
 using Stethoscope.Probes;
 using Stethoscope.Runs;
 using Stethoscope.Sound;
@@ -18,7 +19,7 @@ public static class RunReport
 {
     public const string FileName = "index.html";
 
-    /// <summary>At most this many steps are drawn; longer runs are thinned evenly (the sound keeps every step).</summary>
+    /// <summary>The chart's pixel columns: a longer run is drawn as the envelope of all its steps (<see cref="SeriesEnvelope"/>), so no spike is lost.</summary>
     public const int MaxChartSteps = 2000;
 
     static readonly (string Pattern, string Caption)[] Captions =
@@ -38,12 +39,14 @@ public static class RunReport
 
     public static string Write(RunFolder run)
     {
-        var manifest = RunManifest.Read(run.RunJson);
-        var html = Html(run, manifest);
+        var html = Render(run);
         var path = Path.Combine(run.Root, FileName);
         AtomicFile.WriteAllText(path, html);
         return path;
     }
+
+    /// <summary>The page <see cref="Write"/> writes, without writing it (the dashboard serves it for a live run).</summary>
+    public static string Render(RunFolder run) => Html(run, RunManifest.Read(run.RunJson));
 
     static string Html(RunFolder run, RunManifest manifest)
     {
@@ -103,17 +106,19 @@ public static class RunReport
         if (columns.Count == 0)
             return "";
         var rows = metrics.Rows().ToArray();
-        var every = Math.Max(1, (rows.Length + MaxChartSteps - 1) / MaxChartSteps);
-        var shown = rows.Where((_, i) => i % every == 0).ToArray();
+        var envelope = SeriesEnvelope.Of(rows.Select(r => r.Step).ToArray(), [.. columns.Select(c => (c, (ReadOnlyMemory<float>)rows.Select(r => r.Values[metrics.IndexOf(c)]).ToArray()))],
+            rows.FirstOrDefault()?.Step ?? 0, rows.LastOrDefault()?.Step ?? 0, MaxChartSteps);
         var data = new
         {
-            steps = shown.Select(r => r.Step),
             layers = columns.Select(c => c[GradientNormProbe.Prefix.Length..]),
-            norms = columns.Select(c => shown.Select(r => Finite(r.Values[metrics.IndexOf(c)]))),
-            sampleRate = SoundMapping.SampleRate,
             framesPerStep = columns.Count * SoundMapping.ToneFrames + SoundMapping.GapFrames,
+            envelope.From,
+            envelope.To,
+            envelope.Steps,
+            envelope.Through,
+            envelope.Series,
         };
-        var json = JsonSerializer.Serialize(data).Replace("</", "<\\/", StringComparison.Ordinal);
+        var json = JsonSerializer.Serialize(data, CamelCase).Replace("</", "<\\/", StringComparison.Ordinal);
         var sounds = Sounds(run);
         // The first player carries id="sound": the cursor follows it until another one is played.
         var audio = sounds.Count > 0
@@ -127,7 +132,9 @@ public static class RunReport
             <canvas id="norms" width="1000" height="300" role="img" aria-label="Gradient norm of each layer per step, log scale, with a cursor at the step being played"></canvas>
             <p id="cursor-step" aria-live="polite"></p>
             <script type="application/json" id="norm-data">{json}</script>
-            <script>{Script}</script></section>
+            {ChartVocabulary.ScriptElement}
+            {ChartScript.ScriptElement}
+            <script>StethoscopeChart.report();</script></section>
 
             """;
     }
@@ -174,7 +181,7 @@ public static class RunReport
     }
 
     /// <summary>Every PNG under figures/, in the order of <see cref="Captions"/>, then the rest by name.</summary>
-    static IEnumerable<(string Source, string Caption)> Figures(RunFolder run)
+    public static IEnumerable<(string Source, string Caption)> Figures(RunFolder run)
     {
         if (!Directory.Exists(run.Figures))
             return [];
@@ -185,8 +192,6 @@ public static class RunReport
     }
 
     static string Relative(RunFolder run, string path) => Path.GetRelativePath(run.Root, path).Replace('\\', '/');
-
-    static double? Finite(float value) => float.IsFinite(value) ? value : null;
 
     static string Lower(Training.RunStatus status) => status.ToString().ToLowerInvariant();
 
@@ -199,38 +204,8 @@ public static class RunReport
         figure{margin:2em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption{color:#555}
         audio{width:100%}.sound-label{margin:.6em 0 .1em;color:#555}canvas{width:100%;height:auto;border:1px solid #ddd;cursor:crosshair}footer{color:#888;margin:3em 0 1em}
         .origin{color:#b00;margin-top:0}
+        .chart-tooltip{position:absolute;background:#fff;border:1px solid #bbb;padding:4px 8px;font-size:13px;pointer-events:none;box-shadow:0 1px 4px #0002}.nonfinite{color:#d00000}
         """;
 
-    // Draws the norms on a log scale, one colour per layer, and moves a cursor with the current time of the player
-    // last started (starting one pauses the others, so the cursor always names the step being heard).
-    const string Script = """
-        (function(){
-        const d=JSON.parse(document.getElementById('norm-data').textContent);
-        const c=document.getElementById('norms'),g=c.getContext('2d'),players=[...document.querySelectorAll('section.sound audio')];let audio=players[0];
-        const colors=['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf'];
-        const L=50,R=10,T=10,B=30,W=c.width-L-R,H=c.height-T-B;
-        const logs=d.norms.map(s=>s.map(v=>v>0?Math.log10(v):null));
-        const all=logs.flat().filter(v=>v!==null);
-        const lo=all.length?Math.floor(Math.min(...all)):-1,hi=all.length?Math.ceil(Math.max(...all)):1;
-        const first=d.steps[0]||1,last=d.steps[d.steps.length-1]||1;
-        const x=s=>L+(last>first?(s-first)/(last-first):0)*W,y=v=>T+H-(hi>lo?(v-lo)/(hi-lo):.5)*H;
-        function draw(step){
-          g.clearRect(0,0,c.width,c.height);g.fillStyle='#555';g.font='12px sans-serif';
-          for(let e=lo;e<=hi;e++){g.fillText('1e'+e,4,y(e)+4);g.strokeStyle='#eee';g.beginPath();g.moveTo(L,y(e));g.lineTo(L+W,y(e));g.stroke();}
-          g.fillText('step '+first,L,c.height-8);g.fillText('step '+last,L+W-60,c.height-8);
-          logs.forEach((s,i)=>{g.strokeStyle=colors[i%colors.length];g.beginPath();let pen=false;
-            s.forEach((v,j)=>{if(v===null){pen=false;return;}const px=x(d.steps[j]),py=y(v);pen?g.lineTo(px,py):g.moveTo(px,py);pen=true;});g.stroke();
-            g.fillStyle=colors[i%colors.length];g.fillText(d.layers[i],L+W-70,T+14+14*i);});
-          if(step){g.strokeStyle='#000';g.beginPath();g.moveTo(x(step),T);g.lineTo(x(step),T+H);g.stroke();
-            document.getElementById('cursor-step').textContent='step '+step;}
-        }
-        const stepAt=t=>Math.min(last,1+Math.floor(t*d.sampleRate/d.framesPerStep));
-        draw(null);
-        players.forEach(p=>{p.addEventListener('play',()=>{players.forEach(o=>{if(o!==p)o.pause();});audio=p;});
-          p.addEventListener('timeupdate',()=>{if(p===audio)draw(stepAt(p.currentTime));});});
-        if(audio){c.addEventListener('click',e=>{const r=c.getBoundingClientRect(),px=(e.clientX-r.left)*c.width/r.width;
-            const s=Math.round(first+Math.min(1,Math.max(0,(px-L)/W))*(last-first));
-            audio.currentTime=(s-1)*d.framesPerStep/d.sampleRate;audio.play();});}
-        })();
-        """;
+    static readonly JsonSerializerOptions CamelCase = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 }

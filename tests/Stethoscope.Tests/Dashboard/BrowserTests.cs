@@ -57,7 +57,8 @@ public class BrowserTests
         live.Step(2);
         live.Step(3);
         await page.WaitForFunctionAsync("() => Number(document.getElementById('step').textContent) >= 3", null, new PageWaitForFunctionOptions { Timeout = 15000 });
-        Assert.NotEqual(before, await page.EvaluateAsync<string>("() => document.getElementById('norms').toDataURL()"));
+        // The curves are redrawn from the server's envelope about once a second while a run streams.
+        await page.WaitForFunctionAsync("before => document.getElementById('norms').toDataURL() !== before", before, new PageWaitForFunctionOptions { Timeout = 15000 });
         Assert.Contains("running", await page.TextContentAsync("#runs"));
         await page.ClickAsync("#play");
         await page.WaitForFunctionAsync("() => document.getElementById('sound-state').textContent.startsWith('sound on (running)')", null, new PageWaitForFunctionOptions { Timeout = 10000 });
