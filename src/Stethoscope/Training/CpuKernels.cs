@@ -9,9 +9,9 @@ namespace Stethoscope.Training;
 /// 2.10 sends CPU convolutions to oneDNN (mkldnn); on this project's AMD EPYC VMs runs with oneDNN were seen to turn
 /// non-finite where the same runs without it did not (5 of 8 plain TorchSharp runs of 1,500 steps, 0 of 11 without),
 /// and earlier a non-finite step that a recomputation did not repeat. The cause is not found yet (docs/onednn-nan.md,
-/// tools/onednn-nan), so the default stays libtorch's own im2col kernels, the fastest configuration that has met the
-/// bar of 20 runs of 1,500 steps without a non-finite value; NNPACK is turned off too, because it is what libtorch
-/// falls back to first and it is several times slower for these layer sizes.
+/// tools/onednn-nan), so the default stays libtorch's own im2col kernels, the one configuration with no corrupted run
+/// on record (neither has yet passed issue 16's bar of 20 clean runs of 1,500 steps); NNPACK is turned off too,
+/// because it is what libtorch falls back to first and it is several times slower for these layer sizes.
 /// <c>STETHOSCOPE_ONEDNN=on</c> keeps oneDNN (22–37% faster at batch 64–256 here; oneDNN itself honours
 /// <c>ONEDNN_MAX_CPU_ISA</c>), <c>off</c> or unset uses im2col. The choice is recorded in run.json
 /// (<see cref="Description"/>).
