@@ -52,6 +52,9 @@ public static class ActivationChart
         plot.XLabel("step");
         var (first, last) = (steps[0], steps[^1]);
         var grid = Grid(layers, steps, value, fraction);
+        // A std of 0 (stored as -∞) takes the lowest colour of the finite values; ScottPlot needs a finite range.
+        var finite = grid.Cast<double>().Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
+        Replace(grid, double.NegativeInfinity, finite.Min());
         var heatmap = plot.Add.Heatmap(grid);
         heatmap.Rectangle = new CoordinateRect(first, Math.Max(last, first + 1), 0, layers.Length);
         if (fraction)
@@ -64,9 +67,7 @@ public static class ActivationChart
         {
             heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
             heatmap.NaNCellColor = Colors.Black;
-            var finite = grid.Cast<double>().Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
             heatmap.ManualRange = new ScottPlot.Range(finite.Min(), Math.Max(finite.Max(), finite.Min() + 1e-3));
-            Replace(grid, double.NegativeInfinity, finite.Min());
         }
         var colorBar = plot.Add.ColorBar(heatmap);
         if (!fraction)
