@@ -25,13 +25,14 @@ public class OwnLoopExampleTests(LocalPackages packages)
     {
         using var temp = new TempDirectory();
         // Its own build folders, and a package folder of its own that falls back on this test run's NuGet cache for
-        // everything else (so nothing is downloaded, and the cache gets no test package).
+        // everything else (so nothing is downloaded, and the cache gets no test package). The output links libtorch's
+        // files (1.5 GB for every platform) to the cache instead of copying them, which the build step must respect.
         var (code, output) = ChildProcess.Run("dotnet",
         [
             "run", "--project", Example, "-p:StethoscopeFrom=package", $"-p:StethoscopeFeed={packages.Feed}",
             $"-p:StethoscopeVersion={packages.ExampleVersion}", $"-p:RestorePackagesPath={temp["packages"]}",
             $"-p:RestoreFallbackFolders={LocalPackages.NuGetPackageRoot}", $"-p:BaseIntermediateOutputPath={temp["obj"]}/",
-            $"-p:BaseOutputPath={temp["bin"]}/", "--", temp["run"], "40",
+            $"-p:BaseOutputPath={temp["bin"]}/", "-p:CreateHardLinksForCopyLocalIfPossible=true", "--", temp["run"], "40",
         ], Repository.Root);
         Assert.True(code == 0, output);
         Assert.Contains("Completed after 40 steps", output);
@@ -41,6 +42,8 @@ public class OwnLoopExampleTests(LocalPackages packages)
         Assert.DoesNotContain("Stethoscope.csproj", assets);
         var imports = File.ReadAllText(temp["obj/OwnLoop.csproj.nuget.g.targets"]);
         Assert.Contains($"stethoscope/{packages.ExampleVersion}/buildTransitive/Stethoscope.targets", imports);
+        var cached = Path.Combine(LocalPackages.NuGetPackageRoot, "torchsharp", typeof(TorchSharp.torch).Assembly.GetName().Version!.ToString(3), "runtimes/linux-x64/native/libLibTorchSharp.so");
+        Assert.False(ElfVersionNeeds.IsWeak(File.ReadAllBytes(cached), "GLIBCXX_3.4.32"), "the NuGet cache's copy was changed");
 
         var folder = new RunFolder(temp["run"]);
         var metrics = MetricsCsv.Open(folder.MetricsCsv);
