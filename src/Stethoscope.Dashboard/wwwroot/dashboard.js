@@ -404,11 +404,12 @@
         canvas.width = 560; canvas.height = 180; canvas.className = 'time';
         caption.textContent = layer + ': ' + labels[r.name];
         figure.append(caption, canvas); row.appendChild(figure);
-        return { chart: new C.Chart(canvas, timeOptions), run: r, k };
+        return { chart: new C.Chart(canvas, timeOptions), run: r, k, layer };
       });
       return { row, cells, layer };
     });
     $('compare-distributions').replaceChildren(...rows.map(r => r.row));
+    panels.compare = rows.flatMap(r => r.cells);
     for (const { cells, layer } of rows) {
       for (const cell of cells) {
         const l = cell.run.d.distributions.find(x => x.layer === layer);

@@ -190,8 +190,10 @@ public sealed class DashboardPageTests(DashboardPageFixture runs, ITestOutputHel
         Assert.Equal(["lr 0.05", "lr 0.05 (test)", "lr 0.5", "lr 0.5 (test)"], labels);
         var captions = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#compare-distributions figcaption')].slice(0, 2).map(c => c.textContent)");
         Assert.Equal(["conv1: lr 0.05", "conv1: lr 0.5"], captions);
-        // Side by side on one step axis; the larger learning rate's band is the wider.
-        await Until(page, "() => [...document.querySelectorAll('#compare-distributions canvas')].length === 8");
+        // Side by side; the larger learning rate's band is the wider.
+        await Until(page, "() => StethoscopeDashboard.panels.compare.length === 8 && StethoscopeDashboard.panels.compare.every(c => c.chart.model)");
+        var widths = await page.EvaluateAsync<double[]>("() => StethoscopeDashboard.panels.compare.slice(0, 2).map(c => Math.max(...c.chart.model.bands[0].upper.high))");
+        Assert.True(widths[1] > 5 * widths[0], string.Join(", ", widths));
         await page.UncheckAsync("input[aria-label='compare lr-high']");
         await Until(page, "() => document.getElementById('compare').hidden");
         await page.CloseAsync();
