@@ -36,7 +36,7 @@ public static class HypercolumnsCommand
         var clusters = new Option<int>("--clusters") { Description = "k for k-means", DefaultValueFactory = _ => 2 };
         var restarts = new Option<int>("--restarts") { Description = "k-means restarts (the lowest inertia wins)", DefaultValueFactory = _ => 4 };
         var seed = new Option<long>("--seed") { Description = "seed for random weights and k-means", DefaultValueFactory = _ => 0 };
-        var noNormalize = new Option<bool>("--no-normalize") { Description = "with --model: skip ImageNet mean/std normalisation" };
+        var noNormalize = new Option<bool>("--no-normalize") { Description = "with --model: skip ImageNet mean/std normalisation (a model with its own preprocessing, resnet18-imagenet, never gets it)" };
         var perLayer = new Option<bool>("--per-layer-norm") { Description = "scale each layer's features to unit standard deviation before clustering" };
         var save = new Option<bool>("--save") { Description = "also write hypercolumns.safetensors (one F32 tensor 'hypercolumns', [features, H, W])" };
         var output = new Option<string?>("--out") { Description = "folder for average.png, clusters.png (default: RUN/figures/hypercolumns or runs/hypercolumns-<time>)" };
@@ -94,7 +94,7 @@ public static class HypercolumnsCommand
             if (settings.Weights is not null)
                 WeightFile.Load(model, settings.Weights);
             var unit = ImageFile.LoadResized(settings.Image!, recipe.DefaultInput);
-            var input = settings.Normalize ? Normalize(unit, Normalization.ImageNet) : unit;
+            var input = settings.Normalize ? Normalize(unit, ModelOptions.ImageNormalization(recipe)) : unit;
             return (model, input, unit, Folder(settings.Out, Path.Combine("runs", $"hypercolumns-{DateTime.Now:yyyyMMdd-HHmmss}")));
         }
         catch

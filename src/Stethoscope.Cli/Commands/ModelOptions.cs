@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Stethoscope.Data;
 using Stethoscope.Models;
 
 namespace Stethoscope.Cli.Commands;
@@ -34,6 +35,21 @@ public sealed class ModelOptions
             throw new InvalidOptionException($"--classes must be at least 1; got {classes}");
         return (recipe, new ModelRequest(input is null ? recipe.DefaultInput : ParseInput(input), classes, erfStack));
     }
+
+    /// <summary>For a command that takes a RUN or <c>--model</c>: the model's name when it is the model, null for the run;
+    /// both or neither is an option error.</summary>
+    public static string? RunOrModel(string? run, string? model) => (run, model) switch
+    {
+        (null, null) => throw new InvalidOptionException("give a RUN (a run folder or checkpoint) or --model NAME"),
+        (not null, not null) => throw new InvalidOptionException("give a RUN or --model, not both"),
+        _ => model,
+    };
+
+    /// <summary>What an image file is normalised with before it enters a model built by name: nothing for a model that
+    /// normalises its input itself (a pretrained network with its preprocessing), ImageNet's statistics for colour
+    /// models, nothing for grey ones.</summary>
+    public static Normalization ImageNormalization(ModelRecipe recipe) =>
+        !recipe.NormalizesInput && recipe.DefaultInput.Channels == 3 ? Normalization.ImageNet : Normalization.Identity(Math.Max(1, recipe.DefaultInput.Channels));
 
     /// <summary>The most values one input may have (64 Mi, a 3x4730x4730 picture): a larger one is refused before
     /// any model or tensor is made.</summary>

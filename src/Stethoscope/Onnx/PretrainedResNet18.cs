@@ -23,8 +23,8 @@ public enum CacheOutcome
 /// <c>resnet18-imagenet</c>: the ImageNet-trained ResNet-18 of the NuGet package
 /// <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> 0.23.1 (MIT; a CNTK export, opset 8, output 512x1x1 features) with
 /// its preprocessing chained in front, so the network takes RGB pixels in 0..1 as every Stethoscope image loader makes
-/// them: ×255, RGB to BGR, minus the package's 224x224 mean image (read from <c>ResNetPreprocess.onnx</c>; so the input
-/// is 3x224x224). <see cref="Get"/> fetches the package once into the user's <see cref="ModelCache"/>, checks both
+/// them: ×255, minus the package's 224x224 mean image (read from <c>ResNetPreprocess.onnx</c>; so the input is
+/// 3x224x224), with the package's RGB-to-BGR reordering folded into the mean and the stem's kernels. <see cref="Get"/> fetches the package once into the user's <see cref="ModelCache"/>, checks both
 /// ONNX files and converts them into <c>graph.onnx</c> (the chained graph, its weights left out) and
 /// <c>weights.safetensors</c> (the module's state dict by path), written in a staging folder and renamed into place
 /// with <c>manifest.json</c> (sizes and SHA-256 of every file), so the cache is complete or absent. After that the
@@ -155,40 +155,54 @@ public static class PretrainedResNet18
         return model;
     }
 
-    /// <summary>One graph: <c>pixels</c> (RGB in 0..1) ×255 into the preprocessing (split, BGR concatenation, minus the
-    /// mean image), its output into the network. The preprocessing's nameless nodes get names that say what they do.</summary>
+    /// <summary>
+    /// One graph taking <c>pixels</c>, RGB in 0..1: ×255, minus the mean image, into the network. The package's
+    /// preprocessing also turns RGB into BGR (Split, Concat in reverse, Sub); that reordering is folded into the mean
+    /// image and the input channels of the stem's kernels, which computes the same and leaves the stem's filters in
+    /// RGB order, so they are drawn in their true colours.
+    /// </summary>
     static ModelProto Chain(ModelProto preprocess, ModelProto network)
     {
         var prepGraph = preprocess.Graph;
         var netGraph = network.Graph;
         var ops = string.Join(",", prepGraph.Node.Select(n => n.OpType));
-        if (ops != "Split,Concat,Sub")
-            throw new StethoscopeException($"{PreprocessFile}: expected the operators Split, Concat, Sub; found {ops}");
+        var (split, concat, sub) = (prepGraph.Node[0], prepGraph.Node[^2], prepGraph.Node[^1]);
+        if (ops != "Split,Concat,Sub" || !concat.Input.SequenceEqual(split.Output.Reverse()) || sub.Input[0] != concat.Output[0])
+            throw new StethoscopeException($"{PreprocessFile}: expected a split into R, G, B, their concatenation as B, G, R and a subtraction; found {ops}");
         var rawInput = prepGraph.Input.First(i => prepGraph.Initializer.All(t => t.Name != i.Name));
         var netInput = netGraph.Input.First(i => netGraph.Initializer.All(t => t.Name != i.Name)).Name;
+        var readers = netGraph.Node.Where(n => n.Input.Contains(netInput)).ToArray();
+        if (readers is not [{ OpType: "Conv" } stem] || stem.Input[0] != netInput)
+            throw new StethoscopeException($"{NetworkFile}: expected one convolution reading the input");
+        var mean = prepGraph.Initializer.Single(t => t.Name == sub.Input[1]);
+        var kernel = netGraph.Initializer.Single(t => t.Name == stem.Input[1]);
+        Reversed(mean, axis: 1);
+        Reversed(kernel, axis: 1);
+
         var graph = new GraphProto { Name = Name };
         var scale = new TensorProto { Name = "pixel_scale", DataType = (int)TensorProto.Types.DataType.Float };
         scale.FloatData.Add(255f);
         graph.Initializer.Add(scale);
-        graph.Node.Add(new NodeProto { Name = "scale_to_255", OpType = "Mul", Input = { PixelInput, scale.Name }, Output = { rawInput.Name } });
-        string[] names = ["split_rgb", "concat_bgr", "subtract_mean_image"];
-        graph.Node.AddRange(prepGraph.Node.Select((n, i) => new NodeProto(n) { Name = names[i] }));
-        var preprocessed = prepGraph.Output[0].Name;
-        foreach (var node in netGraph.Node)
-        {
-            var copy = new NodeProto(node);
-            for (var i = 0; i < copy.Input.Count; i++)
-                if (copy.Input[i] == netInput)
-                    copy.Input[i] = preprocessed;
-            graph.Node.Add(copy);
-        }
-        graph.Initializer.AddRange(prepGraph.Initializer);
+        graph.Node.Add(new NodeProto { Name = "scale_to_255", OpType = "Mul", Input = { PixelInput, scale.Name }, Output = { "scaled" } });
+        graph.Node.Add(new NodeProto { Name = "subtract_mean_image", OpType = "Sub", Input = { "scaled", mean.Name }, Output = { netInput } });
+        graph.Node.AddRange(netGraph.Node);
+        graph.Initializer.Add(mean);
         graph.Initializer.AddRange(netGraph.Initializer);
         graph.Input.Add(new ValueInfoProto(rawInput) { Name = PixelInput });
         graph.Output.AddRange(netGraph.Output);
         var chained = new ModelProto { IrVersion = network.IrVersion, ProducerName = $"stethoscope from {PackageId} {PackageVersion}", Graph = graph };
         chained.OpsetImport.AddRange(network.OpsetImport);
         return chained;
+    }
+
+    /// <summary>Reverses a float initializer along <paramref name="axis"/> in place (BGR to RGB).</summary>
+    static void Reversed(TensorProto proto, int axis)
+    {
+        using var values = OnnxTensors.ToTensor(proto, $"initializer '{proto.Name}'");
+        using var flipped = values.flip(axis).contiguous();
+        proto.RawData = ByteString.Empty;
+        proto.FloatData.Clear();
+        proto.FloatData.AddRange(flipped.data<float>().ToArray());
     }
 
     /// <summary>Why the cache folder is not a complete conversion, or null. Sizes of every file; with
