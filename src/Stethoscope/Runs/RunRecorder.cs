@@ -9,8 +9,10 @@ using Stethoscope.Training;
 namespace Stethoscope.Runs;
 
 /// <summary>
-/// Writes a run folder while training runs: run.json at the start and the end, a row of metrics.csv per step,
-/// a row of eval.csv per evaluation, TensorBoard scalars, and the initial and final checkpoints. Files are
+/// Writes a run folder while training runs: run.json at the start and the end (and when the first NaN/inf has been
+/// traced to its origin), a row of metrics.csv per step, a row of eval.csv per evaluation, TensorBoard scalars,
+/// distributions (<see cref="DistributionLog"/>), activation statistics (<see cref="ActivationLog"/>), and the initial
+/// and final checkpoints. Files are
 /// flushed every two seconds and at every epoch's end, so after Ctrl-C or a crash everything but the last
 /// moments is on disk and every CSV line is whole.
 /// </summary>

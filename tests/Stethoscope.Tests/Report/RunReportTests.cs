@@ -39,7 +39,8 @@ public class RunReportTests
         AssertSelfContained(run, html);
         Assert.Contains("<audio id=\"sound\" controls preload=\"metadata\" src=\"sound/gradient-norms.wav\">", html);
         Assert.Equal([("Recorded while training (seed mapping)", "sound/gradient-norms.wav"), ("Rendered by sonify (log mapping)", "sound/gradient-norms-log.wav")], Audios(html));
-        Assert.Equal(6, Regex.Matches(html, "<img ").Count); // plot's five and the live filter grid
+        Assert.Equal(7, Regex.Matches(html, "<img ").Count); // plot's six (activations.png among them) and the live filter grid
+        Assert.Contains("activations.png", html);
         var json = Regex.Match(html, "<script type=\"application/json\" id=\"norm-data\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
         var data = JsonDocument.Parse(json).RootElement;
         Assert.Equal([1, 2, 3, 4, 5], data.GetProperty("steps").EnumerateArray().Select(s => s.GetInt32()));
