@@ -19,6 +19,8 @@ public static class DiagnosisFile
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        // Evidence is for people: "→" and "‖Δw‖" stay as they are rather than \u escapes (the file is UTF-8).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static string PathIn(RunFolder run) => Path.Combine(run.Root, FileName);

@@ -5,7 +5,8 @@ namespace Stethoscope.Tests.Diagnosis;
 
 public class OverfittingRuleTests
 {
-    /// <summary>100 steps between evaluations; the training loss falls from 1 by half each time, the test losses are given.</summary>
+    /// <summary>100 steps between evaluations; the training loss falls from 1 by half each time (so 16x at most over the
+    /// five evaluations), the test losses are given.</summary>
     static Verdict? Run(params double[] testLosses) => Run(testLosses, i => Math.Pow(0.5, i));
 
     static Verdict? Run(double[] testLosses, Func<int, double> trainLoss)
@@ -37,6 +38,17 @@ public class OverfittingRuleTests
         Assert.Null(Run(1.0, 0.5, 0.5625, 0.5625, 0.5625)); // 12.5% above the best
         Assert.Null(Run(1.0, 0.5, 0.625, 0.5, 0.625));      // never twice in a row
         Assert.NotNull(Run(1.0, 0.5, 0.6, 0.6));            // exactly 20%
+    }
+
+    [Fact]
+    public void A_flat_test_loss_while_the_training_loss_falls_tenfold_twice_in_a_row_is_the_verdict()
+    {
+        var verdict = Run([1.0, 0.5, 0.5, 0.49], e => Math.Pow(10, -e));
+        Assert.NotNull(verdict);
+        Assert.Equal((200L, 400L), (verdict.FirstStep, verdict.DetectedStep));
+        Assert.Contains("fell 100x", verdict.Evidence);
+        Assert.Null(Run([1.0, 0.5, 0.5, 0.5], e => Math.Pow(9, -e)));   // 9x, then 81x: once only
+        Assert.Null(Run([1.0, 0.5, 0.45, 0.4], e => Math.Pow(10, -e))); // the test loss still improving
     }
 
     [Fact]
