@@ -13,8 +13,9 @@ public sealed record Verdict(string Rule, string Title, IReadOnlyList<string>? L
 /// <summary>Where the run's first NaN or infinity came from (run.json's <c>non_finite_origin</c>), when the replay found it.</summary>
 public sealed record NonFiniteOrigin(long Step, string Pass, string? Module, string? Parameter, bool? InputsFinite, string? Detail);
 
-/// <summary>A file of the run for the page, by its path inside the run folder, with a caption.</summary>
-public sealed record RunFile(string Path, string Caption);
+/// <summary>A file of the run for the page, by its path inside the run folder, with a caption and a version that changes
+/// when the file does (its last write time), so the page fetches it again only then.</summary>
+public sealed record RunFile(string Path, string Caption, long Version);
 
 /// <summary>One line of a run's configuration.</summary>
 public sealed record Setting(string Name, string Value);
@@ -126,14 +127,16 @@ public sealed record RunDetail(
 
     static IReadOnlyList<RunFile> FiguresOf(RunFolder run, RunCatalog catalog) =>
         catalog.FolderInside(run.Figures)
-            ? [.. RunReport.Figures(run).Where(f => catalog.PlainFile(Path.Combine(run.Root, f.Source)) is not null).Select(f => new RunFile(f.Source, f.Caption))]
+            ? [.. RunReport.Figures(run).Where(f => catalog.PlainFile(Path.Combine(run.Root, f.Source)) is not null).Select(f => new RunFile(f.Source, f.Caption, Version(Path.Combine(run.Root, f.Source))))]
             : [];
 
     static IReadOnlyList<RunFile> SoundsOf(RunFolder run, RunCatalog catalog) =>
         catalog.FolderInside(run.Sound)
             ? [.. Directory.EnumerateFiles(run.Sound, "*.wav").Order(StringComparer.Ordinal).Where(f => catalog.PlainFile(f) is not null)
-                .Select(f => new RunFile(Path.GetRelativePath(run.Root, f).Replace('\\', '/'), Path.GetFileName(f)))]
+                .Select(f => new RunFile(Path.GetRelativePath(run.Root, f).Replace('\\', '/'), Path.GetFileName(f), Version(f)))]
             : [];
+
+    static long Version(string file) => File.GetLastWriteTimeUtc(file).Ticks;
 
     internal static List<Verdict> VerdictsOf(RunFolder run, RunCatalog catalog)
     {

@@ -75,7 +75,7 @@
     $('title').textContent = name;
     $('report').href = '/runs/' + enc(name) + '/report'; $('report').hidden = false;
     $('zoom-out').disabled = true;
-    ['verdicts', 'origin', 'distributions', 'activations', 'weights', 'figures', 'sounds'].forEach(id => $(id).replaceChildren());
+    ['verdicts', 'origin', 'distributions', 'activations', 'weights', 'figures', 'sounds'].forEach(id => { $(id).replaceChildren(); delete $(id).dataset.key; });
     source = new EventSource('/api/runs/' + enc(name) + '/events');
     source.addEventListener('update', e => receive(JSON.parse(e.data)));
     document.querySelectorAll('#runs button').forEach(b => { b.className = b.firstChild.textContent === name ? 'selected' : ''; });
@@ -201,8 +201,10 @@
     if (timing.firstPaint === null && env.steps.length) timing.firstPaint = performance.now();
     if (!d) return;
     await refreshLayers(run, range);
-    if (withHeavy || !ended) await Promise.all([refreshDistributions(run, range), refreshActivations(run, range)]);
-    if (withHeavy) await refreshWeights(run);
+    // Distributions, activations and weights change only with their files (the stream's version says when) or the view.
+    if (!withHeavy) return;
+    await Promise.all([refreshDistributions(run, range), refreshActivations(run, range)]);
+    await refreshWeights(run);
   }
 
   const layerName = column => column.slice(V.columns.gradientNormPrefix.length);
@@ -316,12 +318,17 @@
 
   // ---- figures, filters, recorded sounds ----
 
+  const fileUrl = f => '/runs/' + enc(current) + '/' + f.path.split('/').map(enc).join('/');
+
+  // Rebuilt only when the list changes: a figure redrawn gets a new version, a player being listened to is kept.
   function showFigures() {
-    const figures = detail.figures;
+    const figures = detail.figures, key = figures.map(f => f.path + '@' + f.version).join('|');
     $('panel-figures').hidden = !figures.length;
+    if ($('figures').dataset.key === key) return;
+    $('figures').dataset.key = key;
     $('figures').replaceChildren(...figures.map(f => {
       const figure = document.createElement('figure'), image = document.createElement('img'), caption = document.createElement('figcaption');
-      image.src = '/runs/' + enc(current) + '/' + f.path.split('/').map(enc).join('/') + '?v=' + filesVersion;
+      image.src = fileUrl(f) + '?v=' + f.version;
       image.alt = f.caption; image.loading = 'lazy';
       caption.textContent = f.caption;
       figure.append(image, caption);
@@ -330,14 +337,19 @@
   }
 
   function showSounds() {
+    const key = detail.sounds.map(s => s.path).join('|');
     $('panel-sound').hidden = !detail.sounds.length;
+    if ($('sounds').dataset.key === key) return;
+    $('sounds').dataset.key = key;
     $('sounds').replaceChildren(...detail.sounds.map(s => {
       const label = document.createElement('p'), player = document.createElement('audio');
       label.className = 'small'; label.textContent = s.caption;
       player.controls = true; player.preload = 'metadata';
-      player.src = '/runs/' + enc(current) + '/' + s.path.split('/').map(enc).join('/');
+      player.src = fileUrl(s);
       player.addEventListener('play', () => { stopSound(); document.querySelectorAll('#sounds audio').forEach(o => { if (o !== player) o.pause(); }); });
-      player.addEventListener('timeupdate', () => { if (!player.paused) setCursor(C.stepAtTime(V.sound, detail.framesPerStep, player.currentTime)); });
+      player.addEventListener('timeupdate', () => {
+        if (!player.paused) setCursor(Math.min(extent ? extent.to : Infinity, C.stepAtTime(V.sound, detail.framesPerStep, player.currentTime)));
+      });
       const box = document.createElement('div'); box.append(label, player);
       return box;
     }));
