@@ -59,7 +59,9 @@ public sealed class LiveDiagnosisTests(DivergedRun diverged) : IClassFixture<Div
         var verdict = Assert.Single(fired);
         Assert.Equal(("diverged", result.FirstNonFiniteStep!.Value), (verdict.Rule, verdict.FirstStep));
         var written = DiagnosisFile.Read(DiagnosisFile.PathIn(run));
-        Assert.Equal(DiagnosisFile.Text([verdict]), DiagnosisFile.Text(written));
+        // The file holds the live verdict, named after the module where the replay found the first NaN/inf.
+        Assert.Equal(DiagnosisFile.Text(RunDiagnosis.WithOrigin([verdict], run)), DiagnosisFile.Text(written));
+        Assert.NotNull(RunManifest.Read(run.RunJson).NonFiniteOrigin);
         var listed = Assert.Single(RunManifest.Read(run.RunJson).Verdicts!);
         Assert.Equal(new VerdictEntry("diverged", verdict.FirstStep), listed);
     }
