@@ -26,7 +26,7 @@ public static class ModelsCommand
     public static int Run(Terminal terminal)
     {
         var table = new Table().AddColumns("model", "input", "description");
-        foreach (var recipe in ModelRegistry.All)
+        foreach (var recipe in ModelRegistry.All.Concat(ModelRegistry.Pretrained))
             table.AddRow(Markup.Escape(recipe.Name), recipe.DefaultInput.ToString(), Markup.Escape(recipe.Description));
         table.Caption("also: ASSEMBLY.dll:Namespace.Type (a model class of your own) and onnx:PATH (an ONNX file)");
         terminal.Out.Write(table);
