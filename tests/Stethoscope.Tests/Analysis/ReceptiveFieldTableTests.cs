@@ -63,9 +63,7 @@ public class ReceptiveFieldTableTests
     [Fact]
     public void Every_registered_model_has_a_field_for_each_of_its_modules()
     {
-        // The pretrained ResNet-18 lives in the user's model cache and takes only 224x224 (its preprocessing holds a
-        // 224x224 mean image): the Onnx tests check its fields.
-        foreach (var recipe in ModelRegistry.All.Where(r => r.Name != global::Stethoscope.Onnx.PretrainedResNet18.Name))
+        foreach (var recipe in ModelRegistry.All)
         {
             // Layer stacks at their own input (closed form, shapes known without a pass); other models at most 64 px,
             // which they all accept, so the forward passes stay cheap.
