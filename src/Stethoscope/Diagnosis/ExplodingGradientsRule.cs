@@ -5,7 +5,8 @@ namespace Stethoscope.Diagnosis;
 /// of training (the median of its first <see cref="Baseline"/> finite norms). Amazon SageMaker Debugger's
 /// ExplodingTensor rule waits for NaN or infinity, which comes steps later or, on some CPUs, never (the ReLUs die
 /// instead, as with <c>--lr 1.0 --batch-size 256</c> on an AMD EPYC: norms of 4e5 at step 20, then zeros). Our own
-/// factor of 100: that run passed it three steps before its peak, while healthy runs stayed within ... of their start.
+/// factor of 100: that run passed it at step 17 (conv1 487x, fc2 538x its start), three steps before its peak, while
+/// healthy runs stayed within 12x of their start (the default <c>train</c> run at most 9.7x, resnet-digits with SGD 11.8x).
 /// </summary>
 public sealed class ExplodingGradientsRule : DiagnosisRule
 {
