@@ -6,8 +6,9 @@ namespace Stethoscope.Diagnosis;
 /// <c>overfitting</c>: the training and test losses drift apart, on <see cref="Evaluations"/> evaluations in a row,
 /// measured from the best test loss so far (the training loss at an evaluation is the mean over the steps since the one
 /// before): either the test loss has risen <see cref="Rise"/> (20%) above its best while the training loss is below its
-/// value then, or the test loss has not improved while the training loss fell <see cref="Fall"/> times (10x) — a small
-/// training set memorised, its test loss flat. A test loss counts as a new best only when <see cref="Improvement"/> (5%)
+/// value then, or the test loss has not improved while the training loss fell <see cref="Fall"/> times (10x) and is now
+/// at most a tenth of the test loss — a small training set memorised, its test loss flat. A run whose training loss
+/// exploded or whose units died "falls" from its spike for other reasons: those verdicts silence this one. A test loss counts as a new best only when <see cref="Improvement"/> (5%)
 /// below the old one, so noise on a plateau does not restart the comparison.
 /// Sources: Prechelt's early-stopping criterion GL ("Early Stopping — but when?", 1998) stops when the test error
 /// rises a set share above its minimum; Amazon SageMaker Debugger's Overfit rule fires when the ratio of test to
@@ -33,7 +34,7 @@ public sealed class OverfittingRule : DiagnosisRule
 
     public override string Title => "Overfitting";
 
-    public override IReadOnlyList<string> ExplainedBy => ["diverged"];
+    public override IReadOnlyList<string> ExplainedBy => ["diverged", "exploding-gradients", "zero-gradients", "dead-units"];
 
     public override string Suggestion =>
         "stop earlier (keep the checkpoint of the best test loss), add data or augmentation, add weight decay or dropout, or use a smaller model";
@@ -61,7 +62,7 @@ public sealed class OverfittingRule : DiagnosisRule
             return null;
         }
         var rising = test >= b.Test * (1 + Rise) && train < b.Train;
-        var memorised = train <= b.Train / Fall;
+        var memorised = train <= b.Train / Fall && train <= test / Fall;
         inRow = rising || memorised ? inRow + 1 : 0;
         if (inRow < Evaluations)
             return null;

@@ -49,6 +49,8 @@ public class OverfittingRuleTests
         Assert.Contains("fell 100x", verdict.Evidence);
         Assert.Null(Run([1.0, 0.5, 0.5, 0.5], e => Math.Pow(9, -e)));   // 9x, then 81x: once only
         Assert.Null(Run([1.0, 0.5, 0.45, 0.4], e => Math.Pow(10, -e))); // the test loss still improving
+        // A training loss that falls 10x from a spike to the test loss's level is not a memorised set.
+        Assert.Null(Run([2.3, 2.3, 2.3, 2.3], e => e == 0 ? 2000 : e == 1 ? 200 : 2.3));
     }
 
     [Fact]
