@@ -70,8 +70,9 @@ public abstract class UpdateRatioRule : DiagnosisRule
 /// <c>update-ratio-high</c>: a layer's weights change by more than <see cref="Ratio"/> of their size per step, three
 /// samples in a row: the learning rate is too large for it. Threshold: our own, 1e-1 (a step that moves the weights by a
 /// tenth of their norm), two orders of magnitude above the rule of thumb's 1e-3; Amazon SageMaker Debugger's
-/// WeightUpdateRatio uses 10, which only a run already exploding reaches. Adam and AdamW move every weight by about the
-/// learning rate, so their ratio is about lr / typical |w|: at lr 3e-3 on resnet-digits it stayed below ... .
+/// WeightUpdateRatio uses 10, which only a run already exploding reaches. Measured: the default <c>train</c> run at most
+/// 0.022, resnet-digits with SGD 0.038, with AdamW at lr 3e-3 0.011 (its first 400 steps; Adam moves every weight by
+/// about the learning rate, so its ratio is about lr / typical |w|).
 /// </summary>
 public sealed class UpdateRatioHighRule : UpdateRatioRule
 {
