@@ -19,6 +19,7 @@ namespace Stethoscope;
 /// <param name="Sound">The gradient sound, or null for none.</param>
 /// <param name="Player">A live player for the sound (see <see cref="LivePlayer.TryStart"/>), or null.</param>
 /// <param name="FilterImages">The first convolution's filter grid in TensorBoard and <c>figures/</c> every 500 steps.</param>
+/// <param name="OnVerdict">Called with each diagnosis verdict at the step it first fires (to print it in a loop's log), or null.</param>
 public sealed record RunWatchOptions(
     string Data = "custom",
     InputShape? Input = null,
@@ -26,7 +27,8 @@ public sealed record RunWatchOptions(
     int DistributionsEvery = DistributionProbe.DefaultEvery,
     SoundSettings? Sound = null,
     LivePlayer? Player = null,
-    bool FilterImages = true);
+    bool FilterImages = true,
+    Action<Verdict>? OnVerdict = null);
 
 /// <summary>
 /// Stethoscope in anyone's training loop, as short as <c>wandb.watch(model)</c>: <see cref="Start"/> attaches a
@@ -56,6 +58,8 @@ public static class RunWatch
         // After the recorder, before the sound: a verdict is heard at the step it fires at.
         var diagnosis = new DiagnosisRecorder(run);
         diagnosis.VerdictFired += v => recorder.RecordVerdict(v.Rule, v.FirstStep, v.DetectedStep, v.Markdown);
+        if (options.OnVerdict is { } onVerdict)
+            diagnosis.VerdictFired += onVerdict;
         List<ITrainingObserver> observers = [recorder, diagnosis];
         if (options.FilterImages)
             observers.Add(Own(owned, new FilterImageRecorder(run.TensorBoardFilters, run.Figures)));
