@@ -23,34 +23,35 @@ public class OverfittingRuleTests
     }
 
     [Fact]
-    public void A_test_loss_a_quarter_above_its_best_twice_in_a_row_is_the_verdict()
+    public void A_test_loss_a_quarter_above_its_best_three_times_in_a_row_is_the_verdict()
     {
-        var verdict = Run(1.0, 0.5, 0.625, 0.625);
+        Assert.Null(Run(1.0, 0.5, 0.625, 0.625));
+        var verdict = Run(1.0, 0.5, 0.625, 0.625, 0.625);
         Assert.NotNull(verdict);
-        Assert.Equal(("overfitting", 200L, 400L), (verdict.Rule, verdict.FirstStep, verdict.DetectedStep));
+        Assert.Equal(("overfitting", 200L, 500L), (verdict.Rule, verdict.FirstStep, verdict.DetectedStep));
         Assert.Equal(0.5, verdict.Values["best_test_loss"]);
         Assert.Equal(0.625, verdict.Values["test_loss"]);
     }
 
     [Fact]
-    public void Twenty_percent_is_the_threshold_and_once_is_not_enough()
+    public void Twenty_percent_is_the_threshold_and_twice_is_not_enough()
     {
         Assert.Null(Run(1.0, 0.5, 0.5625, 0.5625, 0.5625)); // 12.5% above the best
-        Assert.Null(Run(1.0, 0.5, 0.625, 0.5, 0.625));      // never twice in a row
-        Assert.NotNull(Run(1.0, 0.5, 0.6, 0.6));            // exactly 20%
+        Assert.Null(Run(1.0, 0.5, 0.625, 0.625, 0.5, 0.625)); // twice, then back near the best
+        Assert.NotNull(Run(1.0, 0.5, 0.6, 0.6, 0.6));       // exactly 20%
     }
 
     [Fact]
     public void A_flat_test_loss_while_the_training_loss_falls_tenfold_twice_in_a_row_is_the_verdict()
     {
-        var verdict = Run([1.0, 0.5, 0.5, 0.49], e => Math.Pow(10, -e));
+        var verdict = Run([1.0, 0.5, 0.5, 0.49, 0.49], e => Math.Pow(10, -e));
         Assert.NotNull(verdict);
-        Assert.Equal((200L, 400L), (verdict.FirstStep, verdict.DetectedStep));
-        Assert.Contains("fell 100x", verdict.Evidence);
-        Assert.Null(Run([1.0, 0.5, 0.5, 0.5], e => Math.Pow(9, -e)));   // 9x, then 81x: once only
+        Assert.Equal((200L, 500L), (verdict.FirstStep, verdict.DetectedStep));
+        Assert.Contains("fell 1000x", verdict.Evidence);
+        Assert.Null(Run([1.0, 0.5, 0.5, 0.5, 0.5], e => Math.Pow(9, -e))); // 9x, then 81x and 729x: twice only
         Assert.Null(Run([1.0, 0.5, 0.45, 0.4], e => Math.Pow(10, -e))); // the test loss still improving
         // A training loss that falls 10x from a spike to the test loss's level is not a memorised set.
-        Assert.Null(Run([2.3, 2.3, 2.3, 2.3], e => e == 0 ? 2000 : e == 1 ? 200 : 2.3));
+        Assert.Null(Run([2.3, 2.3, 2.3, 2.3, 2.3], e => e == 0 ? 2000 : e == 1 ? 200 : 2.3));
     }
 
     [Fact]
