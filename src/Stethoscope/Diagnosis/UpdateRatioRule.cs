@@ -100,7 +100,7 @@ public sealed class UpdateRatioHighRule : UpdateRatioRule
 /// network that has learned has small gradients and so small updates on purpose (100 memorised digits, loss 5e-4, had
 /// fc1 at 6e-5). Threshold: our own, 1e-4, an order of magnitude below the rule of thumb's 1e-3; Amazon
 /// SageMaker Debugger's WeightUpdateRatio uses 1e-8, which flags only weights that do not move at all. Measured: the
-/// default <c>train</c> runs' ratios (seeds 0–3) never went below 4.3e-4 (resnet-digits: 9.9e-4 with SGD, 2.1e-3 with
+/// default <c>train</c> runs' ratios (seeds 0–3) never went below 4.3e-4 (resnet-digits: 9.9e-4 with SGD and with
 /// AdamW), while at
 /// <c>--lr 0.0005</c> conv1 sat at 3.7–5.8e-5 and fc1 at 4.9–6.2e-5 (conv2 and fc2 at 1.1–3.2e-4, above it).
 /// </summary>
