@@ -22,6 +22,7 @@ namespace Stethoscope;
 /// <param name="ActivationsEvery">Activation statistics (<see cref="ActivationStatisticsProbe"/>) every N steps (0: never).</param>
 /// <param name="Loss">The loop's loss of an output and its targets, so a non-finite step can be followed backward
 /// through every module (<see cref="NonFiniteReplay"/>); null: through the parameters' gradients only.</param>
+/// <param name="OnVerdict">Called with each diagnosis verdict at the step it first fires (to print it in a loop's log), or null.</param>
 public sealed record RunWatchOptions(
     string Data = "custom",
     InputShape? Input = null,
@@ -31,7 +32,8 @@ public sealed record RunWatchOptions(
     LivePlayer? Player = null,
     bool FilterImages = true,
     int ActivationsEvery = ActivationStatisticsProbe.DefaultEvery,
-    Func<Tensor, Tensor, Tensor>? Loss = null);
+    Func<Tensor, Tensor, Tensor>? Loss = null,
+    Action<Verdict>? OnVerdict = null);
 
 /// <summary>
 /// Stethoscope in anyone's training loop, as short as <c>wandb.watch(model)</c>: <see cref="Start"/> attaches a
@@ -61,6 +63,8 @@ public static class RunWatch
         // After the recorder, before the sound: a verdict is heard at the step it fires at.
         var diagnosis = new DiagnosisRecorder(run);
         diagnosis.VerdictFired += v => recorder.RecordVerdict(v.Rule, v.FirstStep, v.DetectedStep, v.Markdown);
+        if (options.OnVerdict is { } onVerdict)
+            diagnosis.VerdictFired += onVerdict;
         List<ITrainingObserver> observers = [recorder, diagnosis];
         if (options.FilterImages)
             observers.Add(Own(owned, new FilterImageRecorder(run.TensorBoardFilters, run.Figures)));

@@ -186,6 +186,16 @@ public static class TrainCommand
             .Start(context => train(context.AddTask("starting")));
     }
 
+    /// <summary>The summary's diagnosis row: each verdict's title, layers and first step, or "no verdict".</summary>
+    static string Diagnosis(RunFolder folder)
+    {
+        var verdicts = DiagnosisFile.Read(DiagnosisFile.PathIn(folder));
+        if (verdicts.Count == 0)
+            return "no verdict";
+        var lines = verdicts.Select(v => $"{v.Title}{(v.Layers.Count > 0 ? $" ({string.Join(", ", v.Layers)})" : "")} from step {v.FirstStep}");
+        return string.Join("\n", [.. lines, $"(details: stethoscope diagnose {folder.Root})"]);
+    }
+
     static void Report(Settings settings, IAnsiConsole console, RunFolder folder, TrainingResult result)
     {
         if (settings.Quiet)
@@ -203,8 +213,7 @@ public static class TrainCommand
         if (result.LastEvaluation is { } eval)
             table.AddRow("test", eval.Accuracy is { } a ? $"loss {eval.Loss:0.0000}, accuracy {a:P2}" : $"loss {eval.Loss:0.0000}");
         table.AddRow("time", $"{(result.EndedAt - result.StartedAt).TotalSeconds:0.0} s");
-        var verdicts = DiagnosisFile.Read(DiagnosisFile.PathIn(folder));
-        table.AddRow("diagnosis", verdicts.Count == 0 ? "no verdict" : Markup.Escape(string.Join("\n", verdicts.Select(v => $"{v.Title}{(v.Layers.Count > 0 ? $" ({string.Join(", ", v.Layers)})" : "")} from step {v.FirstStep}")) + "\n(details: stethoscope diagnose RUN)"));
+        table.AddRow("diagnosis", Markup.Escape(Diagnosis(folder)));
         if (settings.Sound is not null)
             table.AddRow("sound", Markup.Escape(folder.GradientSound));
         table.AddRow("run folder", Markup.Escape(folder.Root));

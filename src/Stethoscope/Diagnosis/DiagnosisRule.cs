@@ -34,8 +34,11 @@ public abstract class DiagnosisRule
         new(Id, Title, [.. layers], firstStep, detectedStep, evidence,
             values.Where(v => double.IsFinite(v.Value)).ToDictionary(v => v.Name, v => v.Value), Suggestion);
 
-    /// <summary>A number for a sentence: three significant digits, NaN and infinities by name.</summary>
-    protected static string Number(double value) => value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
+    /// <summary>A number for a sentence: three significant digits (whole numbers from 1,000 to 1,000,000), NaN and
+    /// infinities by name.</summary>
+    protected static string Number(double value) => Math.Abs(value) is >= 1000 and < 1e6
+        ? value.ToString("0", System.Globalization.CultureInfo.InvariantCulture)
+        : value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
 
     /// <summary>The rules every run is checked against, in the order their verdicts are listed when they fire together.</summary>
     public static IReadOnlyList<DiagnosisRule> Standard() =>

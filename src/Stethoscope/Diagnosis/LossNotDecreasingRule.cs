@@ -6,8 +6,8 @@ namespace Stethoscope.Diagnosis;
 /// steps. Amazon SageMaker Debugger's LossNotDecreasing rule compares the loss with its value 10 steps before and asks
 /// for a 0.1% decrease; one batch's loss is too noisy for that (batch-to-batch swings of 10–50% are usual), so here
 /// means over many steps are compared, and the loss must fall by at least 10% of its start within 200 steps — our own
-/// numbers: the default <c>train</c> runs lose more than 70% of their starting loss by step 200, while the run with a
-/// learning rate 100x too small (<c>--lr 0.0005</c>) still sits near its start. A plateau after real progress is not
+/// numbers: at step 200 the default <c>train</c> run is 92% below its start and resnet-digits with SGD 49%, while the
+/// run with a learning rate 100x too small (<c>--lr 0.0005</c>) is 3.3% below it. A plateau after real progress is not
 /// flagged (a converged run is flat too).
 /// </summary>
 public sealed class LossNotDecreasingRule : DiagnosisRule

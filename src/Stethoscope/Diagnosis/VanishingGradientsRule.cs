@@ -5,10 +5,10 @@ namespace Stethoscope.Diagnosis;
 /// layers barely learn. Threshold: the median over the last <see cref="Window"/> steps of
 /// ‖∇first‖ / ‖∇last‖ below <see cref="Ratio"/>. Amazon SageMaker Debugger's VanishingGradient rule uses an absolute
 /// mean |gradient| below 1e-7, which depends on the loss's scale and the layer's size; a ratio between the ends of the
-/// network is what the "plot gradient flow" snippets people paste are read for. Our own threshold of 1e-3: on the
-/// seed network and the residual digits network the ratio stays between about 0.05 and 5 in healthy runs (measured on
-/// the default <c>train</c> runs, seeds 0–3, and resnet-digits with AdamW), a deep sigmoid stack falls below 1e-4. An
-/// exactly zero gradient is <c>zero-gradients</c>, not this.
+/// network is what the "plot gradient flow" snippets people paste are read for. Our own threshold of 1e-3: in healthy
+/// runs the 20-step median stayed between 0.16 and 0.62 (the default <c>train</c> runs, seeds 0–3) and between 0.42 and
+/// 2.8 (resnet-digits with SGD and with AdamW), more than two orders of magnitude above it. An exactly zero gradient is <c>zero-gradients</c>,
+/// not this.
 /// </summary>
 public sealed class VanishingGradientsRule : DiagnosisRule
 {

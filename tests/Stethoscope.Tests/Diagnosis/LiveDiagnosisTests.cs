@@ -18,8 +18,7 @@ public sealed class DivergedRun : IDisposable
         using var data = SyntheticBars.Create(64, 32, seed: 1);
         using var model = MnistNet.Recipe.Create(new ModelRequest(data.Train.Shape, data.Train.Classes), 0);
         Run = RunFolder.Create(Temp["run"]);
-        var parts = RunWatch.Parts(Run, new RunWatchOptions("synthetic:64", DistributionsEvery: 2, Sound: new SoundSettings(Run.GradientSound, WindowSteps: 4)));
-        parts.Diagnosis.VerdictFired += Fired.Add;
+        var parts = RunWatch.Parts(Run, new RunWatchOptions("synthetic:64", DistributionsEvery: 2, Sound: new SoundSettings(Run.GradientSound, WindowSteps: 4), OnVerdict: Fired.Add));
         var options = new TrainingOptions { LearningRate = 1e30, BatchSize = 16, MaxSteps = 8, Epochs = null, OnDivergence = DivergencePolicy.Continue, Device = DeviceChoice.Cpu };
         try
         {

@@ -36,6 +36,15 @@ public class UpdateRatioRuleTests
     }
 
     [Fact]
+    public void A_network_that_has_learned_is_not_told_its_learning_rate_is_too_small()
+    {
+        // The loss falls from 2 to 0.1: tiny updates are tiny gradients, not a small learning rate.
+        Assert.Null(Feed(new UpdateRatioLowRule(), Steps(400, i => i % 50 == 0 ? [Norm("conv1", 1e-3f), UpdateRatio("conv1", 1e-6f)] : [Norm("conv1", 1e-3f)], loss: i => i <= 10 ? 2f : 0.1f)));
+        // Still above half its start (1.0625 of 2): judged.
+        Assert.NotNull(Feed(new UpdateRatioLowRule(), Steps(400, i => i % 50 == 0 ? [Norm("conv1", 1e-3f), UpdateRatio("conv1", 1e-6f)] : [Norm("conv1", 1e-3f)], loss: i => i <= 10 ? 2f : 1.0625f)));
+    }
+
+    [Fact]
     public void A_warm_up_or_an_annealed_tail_is_not_judged()
     {
         // Warm-up: the rate rises until step 300; annealed: it falls below half its largest value after step 100.
