@@ -1,3 +1,5 @@
+using Stethoscope.Training;
+
 namespace Stethoscope.Diagnosis;
 
 /// <summary>
@@ -36,4 +38,12 @@ public sealed class DivergedRule : DiagnosisRule
         return Fire(layers, step.Step, step.Step, $"at step {step.Step} {what} {readings}{before}",
             ("non_finite_readings", step.NonFinite.Count), ("last_finite_step", lastFiniteStep), ("last_finite_loss", lastFiniteLoss));
     }
+
+    /// <summary>The verdict with where the first NaN/inf was made (the replay's <see cref="NonFiniteOrigin"/>): that module
+    /// becomes its layer, and the origin's line, as train's summary and the report word it, follows its evidence.</summary>
+    public static Verdict Explain(Verdict diverged, NonFiniteOrigin origin) => diverged with
+    {
+        Layers = origin.Module is null ? diverged.Layers : [origin.Module],
+        Evidence = $"{diverged.Evidence}; first NaN/inf: {origin.Line().TrimEnd('.')}",
+    };
 }

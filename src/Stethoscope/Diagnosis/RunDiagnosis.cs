@@ -19,8 +19,21 @@ public sealed record RunDiagnosis(IReadOnlyList<Verdict> Verdicts, long Steps)
     /// <summary>The verdicts with run.json's <c>non_finite_origin</c> added to <c>diverged</c>, when there is one.</summary>
     public static IReadOnlyList<Verdict> WithOrigin(IReadOnlyList<Verdict> verdicts, RunFolder run)
     {
-        if (!verdicts.Any(v => v.Rule == DivergedRule.RuleId) || OriginNote.Read(run.RunJson) is not { } origin)
+        if (!verdicts.Any(v => v.Rule == DivergedRule.RuleId) || OriginOf(run) is not { } origin)
             return verdicts;
-        return [.. verdicts.Select(v => v.Rule == DivergedRule.RuleId ? origin.Explain(v) : v)];
+        return [.. verdicts.Select(v => v.Rule == DivergedRule.RuleId ? DivergedRule.Explain(v, origin) : v)];
+    }
+
+    /// <summary>run.json's origin, or none: a run whose run.json is missing or damaged is still diagnosed from its CSVs.</summary>
+    static Training.NonFiniteOrigin? OriginOf(RunFolder run)
+    {
+        try
+        {
+            return RunManifest.Read(run.RunJson).NonFiniteOrigin;
+        }
+        catch (StethoscopeException)
+        {
+            return null;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Stethoscope.Diagnosis;
+using Stethoscope.Training;
 using static Stethoscope.Tests.Diagnosis.Readings;
 
 namespace Stethoscope.Tests.Diagnosis;
@@ -40,16 +41,13 @@ public class DivergedRuleTests
     }
 
     [Fact]
-    public void The_first_non_finite_module_of_run_json_becomes_the_layer()
+    public void The_module_where_the_first_nan_was_made_becomes_the_layer()
     {
-        using var temp = new TempDirectory();
-        var runJson = temp["run.json"];
-        File.WriteAllText(runJson, """{"name":"x","non_finite_origin":{"step":22,"pass":"forward","module":"conv2","parameter":null,"inputs_finite":true,"detail":"conv2 made the first NaN from finite inputs."}}""");
         var verdict = Feed(new DivergedRule(), [Step(1, 2f), Step(2, float.NaN, 0.05, Norm("conv1", float.NaN))])!;
-        var explained = OriginNote.Read(runJson)!.Explain(verdict);
+        var origin = new NonFiniteOrigin(2, NonFinitePass.Forward, "conv2", "conv2.weight", true, "conv2 made the first NaN from finite inputs.");
+        var explained = DivergedRule.Explain(verdict, origin);
         Assert.Equal(["conv2"], explained.Layers);
-        Assert.EndsWith("the first non-finite value came from conv2 (forward pass): conv2 made the first NaN from finite inputs", explained.Evidence);
-        File.WriteAllText(runJson, """{"name":"x"}""");
-        Assert.Null(OriginNote.Read(runJson));
+        Assert.EndsWith("first NaN/inf: step 2, forward pass in conv2 (conv2.weight), inputs finite: conv2 made the first NaN from finite inputs", explained.Evidence);
+        Assert.Equal(verdict.Layers, DivergedRule.Explain(verdict, origin with { Module = null, Pass = NonFinitePass.Unknown }).Layers);
     }
 }
