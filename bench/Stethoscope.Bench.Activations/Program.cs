@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Stethoscope.Data;
+using Stethoscope.Diagnosis;
 using Stethoscope.Models;
 using Stethoscope.Probes;
 using Stethoscope.Training;
@@ -10,8 +11,8 @@ using Stethoscope.Training;
 // (mnist-net, three ReLUs) and the residual digits network (resnet-digits: BatchNorm, a ReLU called twice per block),
 // trained by the built-in Trainer as `train` does (SGD, the standard probes, the non-finite replay's batch copy), with
 // and without the probe; interleaved in one process, median of several rounds, timed by an observer from the first
-// step to the last (the evaluation at the end is left out). The live diagnosis rules, an observer, are measured with
-// the probe once they are added to LiveRules below.
+// step to the last (the evaluation at the end is left out). The "with" column also runs the live diagnosis rules
+// (the Diagnostician, an observer reading each step's records), as `train` does.
 // Usage: dotnet run -c Release --project bench/Stethoscope.Bench.Activations [rounds] [steps]
 var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var steps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
@@ -19,7 +20,7 @@ var options = new TrainingOptions { BatchSize = 64, MaxSteps = steps, Epochs = n
 using var digits = BundledDigits.Load();
 Console.WriteLine($"# {DateTime.Now:yyyy-MM-dd} · {Environment.ProcessorCount} cores · {System.Runtime.InteropServices.RuntimeInformation.OSDescription} · libtorch {TorchSharp.torch.__version__}");
 Console.WriteLine($"batch {options.BatchSize}, SGD, {steps} steps per round, median of {rounds} rounds, activation statistics every {ActivationStatisticsProbe.DefaultEvery} steps");
-Console.WriteLine("| model | standard probes (img/s) | + activation statistics (img/s) | with / without |");
+Console.WriteLine("| model | standard probes (img/s) | + activation statistics and live rules (img/s) | with / without |");
 Console.WriteLine("| --- | ---: | ---: | ---: |");
 foreach (var recipe in new[] { MnistNet.Recipe, ResNet.DigitsRecipe })
 {
@@ -39,12 +40,10 @@ double Train(ModelRecipe recipe, bool activations)
     using var model = recipe.Create(new ModelRequest(digits.Train.Shape, digits.Train.Classes), seed: 0);
     IProbe[] probes = activations ? [.. Trainer.StandardProbes, new ActivationStatisticsProbe()] : Trainer.StandardProbes;
     var clock = new StepClock();
-    new Trainer(model, digits, options, probes, [clock, .. LiveRules()], recipe.Objective).Run();
+    ITrainingObserver[] observers = activations ? [new Diagnostician(), clock] : [clock];
+    new Trainer(model, digits, options, probes, observers, recipe.Objective).Run();
     return (clock.Steps - 1) * options.BatchSize / clock.Elapsed.TotalSeconds;
 }
-
-// The diagnosis rules evaluated live (an ITrainingObserver) go here once they exist; none yet.
-static ITrainingObserver[] LiveRules() => [];
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
