@@ -4,7 +4,8 @@ using Stethoscope.Data;
 
 namespace Stethoscope.Runs;
 
-/// <summary>One row of metrics.csv: the step, the epoch and the value of every other column (NaN where empty).</summary>
+/// <summary>One row of metrics.csv: the step, the epoch and the value of every other column (an empty cell, a column
+/// not recorded at that step, reads as the value the reader asked for, NaN unless told).</summary>
 public sealed record MetricsRow(long Step, int Epoch, float[] Values);
 
 /// <summary>
@@ -42,7 +43,9 @@ public sealed class MetricsCsv
     }
 
     /// <summary>The rows in file order; a line with the wrong number of cells or a bad number is an error.</summary>
-    public IEnumerable<MetricsRow> Rows()
+    /// <param name="empty">What an empty cell reads as: NaN marks "not recorded", apart from a recorded NaN only by
+    /// the file; a reader that must do what the live recorder did with a missing reading passes its value.</param>
+    public IEnumerable<MetricsRow> Rows(float empty = float.NaN)
     {
         var line = 1;
         foreach (var text in CompleteLines(path).Skip(1))
@@ -55,19 +58,15 @@ public sealed class MetricsCsv
                 throw new DataFormatException(path, $"line {line}: step and epoch must be integers");
             var values = new float[Columns.Count];
             for (var i = 0; i < values.Length; i++)
-                values[i] = ParseCell(cells[i + 2], line);
+                values[i] = cells[i + 2].Length == 0 ? empty : ParseCell(cells[i + 2], line);
             yield return new MetricsRow(step, epoch, values);
         }
     }
 
-    float ParseCell(string cell, int line)
-    {
-        if (cell.Length == 0)
-            return float.NaN;
-        return float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+    float ParseCell(string cell, int line) =>
+        float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new DataFormatException(path, $"line {line}: '{cell}' is not a number");
-    }
 
     /// <summary>The file's lines up to its last newline (LF or CRLF), read while another process may still be appending.</summary>
     internal static IEnumerable<string> CompleteLines(string path)

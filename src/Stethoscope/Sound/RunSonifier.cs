@@ -31,7 +31,7 @@ public static class RunSonifier
         AtomicFile.Write(outPath, temporary =>
         {
             using var wav = new WavWriter(temporary, SoundMapping.SampleRate, mapping.Channels, format);
-            foreach (var row in metrics.Rows())
+            foreach (var row in metrics.Rows(empty: SoundRecorder.MissingNorm))
             {
                 for (var i = 0; i < indices.Length; i++)
                     norms[i] = row.Values[indices[i]];

@@ -28,6 +28,10 @@ public sealed record SoundSettings(
 public sealed class SoundRecorder(SoundSettings settings, LivePlayer? player = null) : ITrainingObserver, IDisposable
 {
     public const string AudioTag = "gradient_norms";
+
+    /// <summary>The norm played for a layer with no gradient at a step (frozen, or unused by that forward): silence at
+    /// the mapping's base, never the noise of a NaN.</summary>
+    public const float MissingNorm = 0f;
     static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
 
     readonly Stopwatch sinceFlush = Stopwatch.StartNew();
@@ -62,7 +66,7 @@ public sealed class SoundRecorder(SoundSettings settings, LivePlayer? player = n
         if (mapping is null || wav is null || cues is null)
             return;
         for (var i = 0; i < normNames.Length; i++)
-            norms[i] = step[normNames[i]] ?? 0f;
+            norms[i] = step[normNames[i]] ?? MissingNorm;
         var samples = cues.Mix(mapping.Render(step.Step, norms, step.Loss));
         wav.Write(samples);
         player?.Enqueue(samples);
