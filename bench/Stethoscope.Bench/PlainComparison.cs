@@ -67,7 +67,8 @@ static class PlainComparison
             nn.Conv2d(1, 20, 5), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(20, 50, 5), nn.ReLU(), nn.MaxPool2d(2),
             nn.Flatten(), nn.Linear(800, 500), nn.ReLU(), nn.Linear(500, 10), nn.LogSoftmax(1));
-        using var optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.5);
+        var defaults = new TrainingOptions(); // the same optimizer settings as the Trainer's run below
+        using var optimizer = optim.SGD(model.parameters(), defaults.LearningRate, momentum: defaults.Momentum);
         using var order = new Generator(0);
         using var permutation = randperm(data.Train.Count, generator: order);
         var watch = new Stopwatch();

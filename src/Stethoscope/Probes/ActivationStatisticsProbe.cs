@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace Stethoscope.Probes;
 
 /// <summary>
-/// Every <see cref="Every"/> steps (and at step 1), what each activation module's output looked like in that step's
-/// forward pass, after fastai's <c>ActivationStats</c>: mean, standard deviation (population), and where they apply
+/// At each of the first <see cref="Every"/> steps (a learning rate too large kills units within them: Adam at 0.01
+/// on the digits by step 5) and every <see cref="Every"/>-th step after, what each activation module's output looked
+/// like in that step's forward pass, after fastai's <c>ActivationStats</c>: mean, standard deviation (population), and where they apply
 /// (<see cref="OutputStatistics"/>) the share of exact zeros, the share of dead units (channels of a 3-d or 4-d output,
 /// features of a 2-d one, that were 0 for every element of the whole batch) and the share of saturated outputs.
 /// Activation modules (ReLU, Tanh, Sigmoid, GELU, …) are found by walking the model; a model that applies its
@@ -37,7 +38,7 @@ public sealed class ActivationStatisticsProbe(int every = ActivationStatisticsPr
 
     public int Every { get; } = every >= 1 ? every : throw new StethoscopeException($"the activation statistics interval must be at least 1 step; got {every}");
 
-    public bool IsSampled(long step) => step == 1 || step % Every == 0;
+    public bool IsSampled(long step) => step <= Every || step % Every == 0;
 
     public static string Name(string layer, string statistic) => $"{Prefix}{layer}/{statistic}";
 

@@ -5,25 +5,36 @@ namespace Stethoscope.Tests.Diagnosis;
 
 public class ExplodingGradientsRuleTests
 {
-    /// <summary>Ten steps at norm 1 (conv1) and 4 (fc), then <paramref name="later"/> for conv1.</summary>
+    /// <summary>The first steps of conv1, whose median (the start) is 1.0; fc stays at 4.</summary>
+    static readonly float[] Start = [0.5f, 1.5f, 1.0f, 0.8f, 1.2f];
+
+    /// <summary>conv1 at its <see cref="Start"/>, then 1, with <paramref name="later"/> at step 25.</summary>
     static Verdict? Run(float later, int steps = 40) =>
-        Feed(new ExplodingGradientsRule(), Steps(steps, i => [Norm("conv1", i <= 10 ? (i % 2 == 0 ? 0.5f : 1.5f) : i == 25 ? later : 1f), Norm("fc", 4)]));
+        Feed(new ExplodingGradientsRule(), Steps(steps, i => [Norm("conv1", i <= Start.Length ? Start[i - 1] : i == 25 ? later : 1f), Norm("fc", 4)]));
 
     [Fact]
-    public void A_norm_at_exactly_100_times_the_start_is_not_an_explosion()
+    public void A_blow_up_within_the_first_ten_steps_is_judged_against_the_first_five()
     {
-        // The start's median: five steps at 0.5, five at 1.5, so 1.0.
-        Assert.Null(Run(100f));
+        // lr 1.0 at batch 256 on the digits: norms about 1, then 10, 30 and 60 at steps 6 to 8, dead after.
+        float[] norms = [1f, 1.2f, 0.8f, 1f, 1f, 10f, 30f, 60f, 0f, 0f];
+        var verdict = Feed(new ExplodingGradientsRule(), Steps(norms.Length, i => [Norm("conv1", norms[i - 1])]));
+        Assert.Equal(8, verdict!.FirstStep);
     }
 
     [Fact]
-    public void A_norm_just_above_100_times_the_start_is_one()
+    public void A_norm_at_exactly_50_times_the_start_is_not_an_explosion()
     {
-        var verdict = Run(100.01f);
+        Assert.Null(Run(50f));
+    }
+
+    [Fact]
+    public void A_norm_just_above_50_times_the_start_is_one()
+    {
+        var verdict = Run(50.01f);
         Assert.NotNull(verdict);
         Assert.Equal(("exploding-gradients", 25L), (verdict.Rule, verdict.FirstStep));
         Assert.Equal(["conv1"], verdict.Layers);
-        Assert.Equal(100.01, verdict.Values["max_growth"], 3);
+        Assert.Equal(50.01, verdict.Values["max_growth"], 3);
     }
 
     [Fact]

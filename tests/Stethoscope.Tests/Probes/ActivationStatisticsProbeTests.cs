@@ -176,11 +176,13 @@ public class ActivationStatisticsProbeTests
         var probe = new ActivationStatisticsProbe(every: 3);
         using var scope = NewDisposeScope();
         var x = randn(2, 3, 2, 2);
-        Assert.Empty(Measure(model, x, probe, step: 2));
-        Assert.Equal(17, Measure(model, x, probe, step: 3).Count);
+        Assert.Equal(17, Measure(model, x, probe, step: 2).Count); // each of the first 3 steps
+        Assert.Empty(Measure(model, x, probe, step: 4));
+        Assert.Empty(Measure(model, x, probe, step: 5));
+        Assert.Equal(17, Measure(model, x, probe, step: 6).Count); // then every third
         Assert.Equal(17, Measure(model, x, probe, step: 1).Count);
         using (no_grad())
-            Assert.Empty(Measure(model, x, probe, step: 3)); // an evaluation pass
+            Assert.Empty(Measure(model, x, probe, step: 6)); // an evaluation pass
         // Measure attaches and detaches: a forward after the attachment is gone leaves nothing to read.
         var readings = new ProbeReadings();
         model.call(x);
