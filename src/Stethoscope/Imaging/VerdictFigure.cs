@@ -10,9 +10,14 @@ namespace Stethoscope.Imaging;
 /// decreasing, overfitting) or the share of dead or saturated units — with the verdict's first step marked by a black
 /// line (and the step it fired at by a dashed one when later), the rule's threshold where it has one, and for zero
 /// gradients, which a log scale cannot draw, the steps where the named layers' gradients were exactly 0 shaded grey.
+/// It shows the steps up to <see cref="WindowFactor"/> times the step the verdict fired at (at least
+/// <see cref="MinimumWindow"/>): a dead network at step 6 of 4,000 would otherwise be one pixel wide.
 /// </summary>
 public static class VerdictFigure
 {
+    public const int WindowFactor = 4;
+    public const int MinimumWindow = 50;
+
     public static string PathFor(RunFolder run, Verdict verdict) => Path.Combine(run.Figures, $"diagnosis-{verdict.Rule}.png");
 
     /// <summary>Draws the figure of <paramref name="verdict"/>; returns its path, or null when the run lacks what it shows.</summary>
@@ -22,6 +27,9 @@ public static class VerdictFigure
         if (Panel(run, verdict, title) is not { } plot)
             return null;
         Mark(plot, verdict);
+        var window = Math.Max(WindowFactor * verdict.DetectedStep, MinimumWindow);
+        if (LastStep(run) is { } last && window < last)
+            plot.Axes.SetLimitsX(0, window);
         var path = PathFor(run, verdict);
         PlotSheet.SavePng([plot], path, 1000, 340);
         return path;
@@ -54,6 +62,9 @@ public static class VerdictFigure
                 return norms;
         }
     }
+
+    static long? LastStep(RunFolder run) =>
+        File.Exists(run.MetricsCsv) ? MetricsCsv.Open(run.MetricsCsv).Rows().LastOrDefault()?.Step : null;
 
     /// <summary>Shades the steps where every one of <paramref name="layers"/> had a gradient norm of exactly 0.</summary>
     static void ShadeZeros(Plot plot, MetricsCsv metrics, IReadOnlyList<string> layers)
