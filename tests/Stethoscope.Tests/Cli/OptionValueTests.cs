@@ -12,7 +12,7 @@ public class OptionValueTests
     [InlineData("learning rate must be a positive number; got 0", "train", "--lr", "0")]
     [InlineData("learning rate must be a positive number; got -1", "train", "--lr", "-1")]
     [InlineData("--lr and --weight-decay must be at most 3.4E+38; got 1E+300 and 0", "train", "--lr", "1e300")]
-    [InlineData("--lr and --weight-decay must be at most 3.4E+38; got 0.05 and 1E+300", "train", "--weight-decay", "1e300")]
+    [InlineData("--lr and --weight-decay must be at most 3.4E+38; got 0.01 and 1E+300", "train", "--weight-decay", "1e300")]
     [InlineData("weight decay must be 0 or more; got -1", "train", "--weight-decay", "-1")]
     [InlineData("momentum must be in [0, 1); got 1", "train", "--momentum", "1")]
     [InlineData("nesterov needs a momentum above 0", "train", "--nesterov", "--momentum", "0")]

@@ -110,7 +110,7 @@ public class VisualCommandTests
         using var temp = new TempDirectory();
         var a = RunManifest.Read(new RunFolder(Train(temp, "a")).RunJson);
         var b = a with { Name = "b", Config = a.Config with { LearningRate = 1.0, BatchSize = 256 } };
-        Assert.Equal(["lr 0.05, batch 16", "lr 1, batch 256"], RunLabels.Of([a, b]));
+        Assert.Equal(["lr 0.01, batch 16", "lr 1, batch 256"], RunLabels.Of([a, b]));
         Assert.Equal(["a", "b"], RunLabels.Of([a, a with { Name = "b" }]));
     }
 
