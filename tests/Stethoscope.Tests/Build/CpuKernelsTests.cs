@@ -12,30 +12,29 @@ public class CpuKernelsTests
     [return: MarshalAs(UnmanagedType.U1)]
     static extern bool UserEnabledMkldnn(IntPtr context);
 
-    [DllImport("libtorch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledNNPACKEv")]
-    [return: MarshalAs(UnmanagedType.U1)]
-    static extern bool UserEnabledNnpack(IntPtr context);
+    [DllImport("libc", EntryPoint = "getenv")]
+    static extern IntPtr NativeEnvironment([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
 
     [Fact]
-    public void Resolving_a_device_turns_off_onednn_and_nnpack_in_libtorch()
+    public void Resolving_a_device_keeps_onednn_and_caps_its_instruction_set_where_oneDNN_reads_it()
     {
         Assert.Null(Environment.GetEnvironmentVariable(CpuKernels.OneDnnVariable));
         Devices.Resolve(DeviceChoice.Cpu);
-        Assert.False(CpuKernels.OneDnnEnabled);
-        // Read back through libtorch's own getters: the flags really changed, not just our bookkeeping.
-        Assert.False(UserEnabledMkldnn(GlobalContext()));
-        Assert.False(UserEnabledNnpack(GlobalContext()));
+        Assert.True(CpuKernels.OneDnnEnabled);
+        // Read back through libtorch's getter and libc's getenv: what oneDNN sees, not just our bookkeeping.
+        Assert.True(UserEnabledMkldnn(GlobalContext()));
+        Assert.Equal("AVX2", Marshal.PtrToStringUTF8(NativeEnvironment(CpuKernels.OneDnnIsaVariable)));
     }
 
     [Fact]
-    public void The_default_is_recorded_as_im2col_chosen_by_default()
+    public void The_default_is_recorded_as_onednn_capped_at_avx2_by_default()
     {
         Devices.Resolve(DeviceChoice.Cpu);
-        Assert.Equal("im2col (default; oneDNN and NNPACK off)", CpuKernels.Description);
+        Assert.Equal("onednn (default; ONEDNN_MAX_CPU_ISA=AVX2)", CpuKernels.Description);
     }
 
     [Theory]
-    [InlineData(null, false)]
+    [InlineData(null, true)]
     [InlineData("off", false)]
     [InlineData("on", true)]
     public void The_variable_is_on_or_off(string? value, bool oneDnn) => Assert.Equal(oneDnn, CpuKernels.WantsOneDnn(value));
@@ -47,6 +46,6 @@ public class CpuKernelsTests
     public void Any_other_value_is_refused_naming_the_valid_ones(string value)
     {
         var error = Assert.Throws<InvalidOptionException>(() => CpuKernels.WantsOneDnn(value));
-        Assert.Equal($"STETHOSCOPE_ONEDNN must be on (oneDNN convolutions) or off (libtorch's im2col, the default); got '{value}'", error.Message);
+        Assert.Equal($"STETHOSCOPE_ONEDNN must be on (oneDNN convolutions, the default) or off (libtorch's im2col); got '{value}'", error.Message);
     }
 }
