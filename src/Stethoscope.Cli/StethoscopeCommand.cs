@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Stethoscope.Cli.Commands;
 using Stethoscope.Cli.Output;
+using Stethoscope.Training;
 
 namespace Stethoscope.Cli;
 
@@ -58,6 +59,8 @@ public static partial class StethoscopeCommand
                 terminal.Error.MarkupLineInterpolated($"[red]error:[/] {ParseError(root, parsed)}");
                 return UsageError;
             }
+            // Before any command touches a tensor, so that oneDNN's first use sees the kernel choice and its cap.
+            CpuKernels.EnsureConfigured();
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         });
     }

@@ -50,6 +50,7 @@ public static class RunWatch
     public static TrainingWatcher Start(nn.Module<Tensor, Tensor> model, string folder, RunWatchOptions? options = null)
     {
         options ??= new RunWatchOptions();
+        CpuKernels.EnsureConfigured(); // before the loop's first forward, so that oneDNN starts with the kernel choice
         var run = RunFolder.Create(folder);
         var parts = Parts(run, options);
         return new TrainingWatcher(model, parts.Probes, parts.Observers, new WatchSettings(DataName: options.Data, Input: options.Input, Normalization: options.Normalization, Loss: options.Loss), parts.Owned);
