@@ -10,8 +10,9 @@ using Stethoscope.Training;
 // module, reduced on the device, read back with the step's one synchronisation) at batch 64 on the seed network
 // (mnist-net, three ReLUs) and the residual digits network (resnet-digits: BatchNorm, a ReLU called twice per block),
 // trained by the built-in Trainer as `train` does (SGD, the standard probes, the non-finite replay's batch copy), with
-// and without the probe; interleaved in one process, median of several rounds, timed by an observer from the first
-// step to the last (the evaluation at the end is left out). The "with" column also runs the live diagnosis rules
+// and without the probe; interleaved in one process, median of several rounds, timed by an observer from the end of
+// the probe's dense start (each of the first 10 steps is sampled) to the last step, so that the figure is the cost of
+// sampling every 10th step (the evaluation at the end is left out). The "with" column also runs the live diagnosis rules
 // (the Diagnostician, an observer reading each step's records), as `train` does.
 // Usage: dotnet run -c Release --project bench/Stethoscope.Bench.Activations [rounds] [steps]
 var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
@@ -42,14 +43,16 @@ double Train(ModelRecipe recipe, bool activations)
     var clock = new StepClock();
     ITrainingObserver[] observers = activations ? [new Diagnostician(), clock] : [clock];
     new Trainer(model, digits, options, probes, observers, recipe.Objective).Run();
-    return (clock.Steps - 1) * options.BatchSize / clock.Elapsed.TotalSeconds;
+    return (clock.Steps - StepClock.From) * options.BatchSize / clock.Elapsed.TotalSeconds;
 }
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-/// <summary>The time from the first step's end to the last step's end.</summary>
+/// <summary>The time from the end of step <see cref="From"/> (the probe's last densely sampled step) to the last step's end.</summary>
 sealed class StepClock : ITrainingObserver
 {
+    public const long From = ActivationStatisticsProbe.DefaultEvery;
+
     readonly Stopwatch clock = new();
 
     public long Steps { get; private set; }
@@ -58,7 +61,7 @@ sealed class StepClock : ITrainingObserver
 
     public void OnStep(StepRecord step)
     {
-        if (Steps++ == 0)
+        if (++Steps == From)
             clock.Start();
         Elapsed = clock.Elapsed;
     }
