@@ -28,7 +28,7 @@ sealed class OutputSums(string path, OutputStatistics statistics, int order, Ten
         long units = 0;
         if (statistics.ZeroBased)
         {
-            parts.Add(y.eq(0).sum().to_type(ScalarType.Float64));
+            parts.Add((count - y.count_nonzero()).to_type(ScalarType.Float64)); // one pass, no mask allocated
             // The same slot is kept for outputs without units, so that calls of several ranks still add up.
             units = y.dim() >= 2 ? y.shape[1] : 0;
             parts.Add(units > 0 ? DeadUnits(y, statistics.NonNegative) : zeros_like(mean));
