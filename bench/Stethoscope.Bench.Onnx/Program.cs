@@ -35,7 +35,8 @@ Console.WriteLine("| batch | imported (TorchSharp) img/s | ONNX Runtime img/s | 
 Console.WriteLine("| ---: | ---: | ---: | ---: |");
 foreach (var batch in new[] { 1, 16 })
 {
-    using var x = rand(batch, 3, 224, 224, generator: new Generator(1));
+    using var x0 = rand(batch, 3, 224, 224, generator: new Generator(1));
+    using var x = Environment.GetEnvironmentVariable("EXPERIMENT_CL") == "1" ? x0.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x0.alias();
     var values = x.data<float>().ToArray();
     var dense = new DenseTensor<float>(values, [batch, 3, 224, 224]);
     void Imported()
