@@ -54,7 +54,7 @@ public sealed class OnnxModel : nn.Module<Tensor, Tensor>, IReceptiveFieldGraph
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var values = new Dictionary<string, Tensor> { [input] = x };
+        var values = new Dictionary<string, Tensor> { [input] = ChannelsLast(x) };
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
@@ -66,8 +66,22 @@ public sealed class OnnxModel : nn.Module<Tensor, Tensor>, IReceptiveFieldGraph
         }
         var result = values[output];
         // A graph that hands its input back (a clip that changes nothing) still gives the caller a tensor of its own.
-        return (ReferenceEquals(result, x) ? x.alias() : result).MoveToOuterDisposeScope();
+        if (ReferenceEquals(result, x))
+            return x.alias().MoveToOuterDisposeScope();
+        return (result.is_contiguous() ? result : result.contiguous()).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// A CPU batch of several multi-channel images laid out channels-last (same shape, NHWC strides): libtorch's oneDNN
+    /// convolutions then keep that layout from layer to layer instead of reordering around each call. Measured on the
+    /// imported ResNet-18 (2 cores): batch 16 22.7–24.5 img/s against 16.7, batch 1 11.7–12.2 against 13.5, so a
+    /// single image keeps NCHW. TorchSharp has no memory-format argument, so the layout comes from a permuted copy.
+    /// Intermediate outputs a hook sees have these strides; the model's output is made contiguous again.
+    /// </summary>
+    static Tensor ChannelsLast(Tensor x) =>
+        x.dim() == 4 && x.device_type == DeviceType.CPU && x.shape[0] > 1 && x.shape[1] > 1
+            ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+            : x;
 
     /// <summary>Disposes a value nobody reads any more, unless another live name holds the same tensor (a module may
     /// return its input as it is) or it is the caller's input.</summary>
