@@ -2,7 +2,6 @@ using Stethoscope.Analysis;
 using Stethoscope.Data;
 using Stethoscope.Imaging;
 using Stethoscope.Models;
-using Stethoscope.Probes;
 using Stethoscope.Report;
 using Stethoscope.Runs;
 using Stethoscope.Sound;
@@ -67,11 +66,17 @@ public static class Demo
     {
         var options = new TrainingOptions { Device = DeviceChoice.Auto, Epochs = Epochs, MaxSteps = maxSteps };
         using var model = MnistNet.Recipe.Create(new ModelRequest(digits.Train.Shape, digits.Train.Classes), options.Seed);
-        using var recorder = new RunRecorder(run, "bundled");
-        using var filters = new FilterImageRecorder(run.TensorBoardFilters, run.Figures);
-        using var sound = new SoundRecorder(new SoundSettings(run.GradientSound, TensorBoardDirectory: run.TensorBoardSound));
-        using var distributions = new DistributionProbe();
-        return new Trainer(model, digits, options, [.. Trainer.StandardProbes, distributions], [recorder, filters, sound, .. extra]).Run(cancel);
+        // The parts `train --sonify` records a run with (activation statistics and the live diagnosis included).
+        var parts = RunWatch.Parts(run, new RunWatchOptions("bundled", Sound: new SoundSettings(run.GradientSound, TensorBoardDirectory: run.TensorBoardSound)));
+        try
+        {
+            return new Trainer(model, digits, options, parts.Probes, [.. parts.Observers, .. extra], MnistNet.Recipe.Objective).Run(cancel);
+        }
+        finally
+        {
+            foreach (var part in parts.Owned)
+                part.Dispose();
+        }
     }
 
     static void DrawFilters(RunFolder run, nn.Module<Tensor, Tensor> model, DatasetSplit digits, Device device)

@@ -82,7 +82,7 @@ public class RunReportTests
         Assert.Equal(Stethoscope.Training.RunStatus.Completed, RunManifest.Read(run.RunJson).Status);
         Assert.Equal(steps * (4 * 441 + 882), Stethoscope.Sound.WavFile.Read(run.GradientSound).Frames); // four layers' tones and the gap
         Assert.Matches(@"steps\s*│\s*20\s", output);
-        string[] figures = ["curves.png", "gradient-norms.png", "distributions.png", "update-ratios.png", "weight-heatmaps.png", "filters-conv1.png",
+        string[] figures = ["curves.png", "gradient-norms.png", "distributions.png", "update-ratios.png", "weight-heatmaps.png", "activations.png", "filters-conv1.png",
             "filters-conv1-gradients.png", "filters-conv1-live.png", "activations-conv1-sample0.png", "activations-conv2-sample0.png", "erf.png", "hypercolumns/average.png", "hypercolumns/clusters.png"];
         foreach (var figure in figures)
             Assert.True(File.Exists(Path.Combine(run.Figures, figure)), figure);
