@@ -7,6 +7,10 @@ namespace Stethoscope.Diagnosis;
 /// and where that threshold comes from. A rule sees every step (<see cref="OnStep"/>) and every evaluation
 /// (<see cref="OnEvaluation"/>) in order, keeps what it needs, and returns a <see cref="Verdict"/> the first time its
 /// condition holds; it is not asked again after that. The same rule object serves a live run and a replayed one.
+/// "The default <c>train</c> runs" in the rules' measurements are those of the defaults before 2026-11-29 (SGD lr 0.05,
+/// momentum 0.5: the same effective step, lr / (1 − momentum), as today's lr 0.01 with momentum 0.9), unless a rule
+/// says otherwise; every rule was checked again on today's defaults (seeds 0–3, one epoch of full MNIST, resnet-digits
+/// with SGD and AdamW): no verdict.
 /// </summary>
 public abstract class DiagnosisRule
 {
