@@ -1,6 +1,7 @@
 // CPU forward throughput of the imported ResNet-18 (OnnxImport, TorchSharp) against ONNX Runtime on the same file, at
 // batch 1 and 16, in one run. Needs the model cache ('stethoscope models get resnet18-imagenet').
 // Usage: dotnet run -c Release --project bench/Stethoscope.Bench.Onnx [-- SECONDS_PER_MEASUREMENT]
+//        ... -- layers [SECONDS_PER_KERNEL]: each convolution at batch 1, libtorch's kernels against ONNX Runtime's profile
 using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
@@ -10,7 +11,9 @@ using Stethoscope.Onnx;
 using Stethoscope.Training;
 using static TorchSharp.torch;
 
-var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+var layers = args.FirstOrDefault() == "layers";
+var numbers = layers ? args[1..] : args;
+var seconds = numbers.Length > 0 ? double.Parse(numbers[0], CultureInfo.InvariantCulture) : 10;
 var path = PretrainedResNet18.NetworkPath(ModelCache.Root);
 if (!File.Exists(path))
 {
@@ -24,6 +27,11 @@ proto.Graph.Input[0].Type.TensorType.Shape.Dim[0] = new Onnx.TensorShapeProto.Ty
 proto.Graph.Output[0].Type.TensorType.Shape.Dim[0] = new Onnx.TensorShapeProto.Types.Dimension { DimParam = "N" };
 using var model = OnnxImport.FromProto(proto, "ResNet18");
 model.eval();
+if (layers)
+{
+    ConvolutionLayers.Print(model, proto, seconds);
+    return 0;
+}
 using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
 // ONNX Runtime's threads otherwise keep spinning after each run and take the cores from the TorchSharp rounds.
 options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
