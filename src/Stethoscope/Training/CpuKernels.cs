@@ -60,6 +60,7 @@ public static class CpuKernels
     static bool Configure()
     {
         var oneDnn = WantsOneDnn(Environment.GetEnvironmentVariable(OneDnnVariable));
+        TensorHeap.Configure();
         if (oneDnn && Environment.GetEnvironmentVariable(OneDnnIsaVariable) is null)
             CapInstructionSet();
         InitializeDeviceType(DeviceType.CPU);
