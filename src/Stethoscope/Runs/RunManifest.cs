@@ -51,7 +51,9 @@ public sealed record VerdictEntry(string Rule, long FirstStep);
 /// (status running | completed | diverged | interrupted | failed, steps, final metrics, and where the first NaN/inf
 /// came from: <c>non_finite_origin</c>, null when no step was non-finite), and the rule ids and first steps of its
 /// diagnosis's verdicts (null in runs recorded before diagnosis existed).
-/// <see cref="CpuKernels"/> names libtorch's CPU convolution kernels of a CPU run (<see cref="Training.CpuKernels.Description"/>); null on CUDA.
+/// <see cref="CpuKernels"/> names libtorch's CPU convolution kernels of a CPU run (<see cref="Training.CpuKernels.Description"/>)
+/// and <see cref="CpuHeap"/> what the process did with glibc's heap (<see cref="Training.TensorHeap.Description"/>); both null on
+/// CUDA and in runs recorded before they existed.
 /// </summary>
 public sealed record RunManifest(
     string Name,
@@ -71,7 +73,8 @@ public sealed record RunManifest(
     string? Error = null,
     NonFiniteOrigin? NonFiniteOrigin = null,
     IReadOnlyList<VerdictEntry>? Verdicts = null,
-    string? CpuKernels = null)
+    string? CpuKernels = null,
+    string? CpuHeap = null)
 {
     public static JsonSerializerOptions Json { get; } = new()
     {

@@ -45,10 +45,11 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
             options.OnDivergence.ToString().ToLowerInvariant(), options.Device.ToString().ToLowerInvariant(), UserModel.NameOf(start.Model));
         var d = start.Data;
         var data = new DataSummary(d.Name, d.TrainCount, d.TestCount, d.Shape.ToString(), d.Classes, d.Normalization ?? Normalization.Identity(Math.Max(1, d.Shape.Channels)));
+        var onCpu = start.Device.type == TorchSharp.DeviceType.CPU;
         manifest = new RunManifest(
             Path.GetFileName(folder.Root), RunStatus.Running, start.StartedAt, null, options.Seed, start.Device.ToString(),
             config, ModelSummary.Of(start.Layers), data, VersionInfo.Current, Verdicts: [],
-            CpuKernels: start.Device.type == TorchSharp.DeviceType.CPU ? Training.CpuKernels.Description : null);
+            CpuKernels: onCpu ? Training.CpuKernels.Description : null, CpuHeap: onCpu ? Training.TensorHeap.Description : null);
         manifest.Write(folder.RunJson);
         SaveCheckpoint(folder.InitialCheckpoint);
         metrics = new StreamWriter(folder.MetricsCsv);

@@ -9,10 +9,11 @@ namespace Stethoscope.Training;
 /// zeroed pages in over and over: measured on the 20-layer, 1-channel ERF stack, the same forward and backward pass
 /// took 1.1 s or 3.3 s depending only on the order the earlier allocations happened in. With the threshold at 1 GiB
 /// and no trimming, freed tensor memory is reused and the times are the fast ones whatever the order
-/// (docs/benchmarks.md, "Effective receptive field"). The resident size then stays at its peak instead of shrinking
-/// between passes. Applied once per process with the kernel choice (<see cref="CpuKernels"/>); left alone when the
-/// user tunes glibc's heap (<c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c>, <c>GLIBC_TUNABLES</c>), where
-/// <c>STETHOSCOPE_HEAP=libc</c> asks for glibc's defaults, and off glibc (no <c>mallopt</c>).
+/// (docs/benchmarks.md, "Effective-receptive-field throughput"); the resident size then stays near its peak instead
+/// of shrinking between passes. Applied once per process with the kernel choice (<see cref="CpuKernels"/>) and
+/// recorded in run.json as <c>cpu_heap</c>. Left alone with <c>STETHOSCOPE_HEAP=libc</c>, when the user tunes glibc's
+/// heap (<c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c>, <c>GLIBC_TUNABLES</c>), and where the C library
+/// has no <c>mallopt</c>.
 /// </summary>
 public static class TensorHeap
 {
@@ -25,7 +26,8 @@ public static class TensorHeap
 
     static readonly string[] glibcVariables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"];
 
-    /// <summary>What was done, for run.json: <c>kept (mmap threshold 1 GiB, no trim)</c>, or why the heap was left alone.</summary>
+    /// <summary>What was done, as run.json records it: <c>kept (mmap threshold 1 GiB, no trim)</c>, or why the heap was
+    /// left alone.</summary>
     public static string Description { get; private set; } = "not configured";
 
     /// <summary>What a value of <see cref="Variable"/> asks for: true to keep freed memory. Anything but kept, libc or

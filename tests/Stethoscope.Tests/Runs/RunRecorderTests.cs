@@ -35,6 +35,7 @@ public class RunRecorderTests
         Assert.Equal(result.LastEvaluation!.Accuracy, manifest.Final!.TestAccuracy);
         Assert.Equal(TorchSharp.torch.__version__, manifest.Versions.LibTorch);
         Assert.Equal(CpuKernels.Description, manifest.CpuKernels);
+        Assert.Equal("kept (mmap threshold 1 GiB, no trim)", manifest.CpuHeap);
 
         var metrics = File.ReadAllLines(folder.MetricsCsv);
         Assert.Equal("step,epoch,loss,accuracy,lr,grad_norm/conv1,grad_norm/conv2,grad_norm/fc1,grad_norm/fc2", metrics[0]);
