@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Stethoscope.Probes;
+using Stethoscope.Runs;
 using Stethoscope.Sound;
+using Stethoscope.Training;
 
 namespace Stethoscope.Charts;
 
@@ -11,9 +13,9 @@ namespace Stethoscope.Charts;
 /// </summary>
 public static class ChartVocabulary
 {
-    public const string Loss = "loss";
-    public const string TestLoss = "test_loss";
-    public const string TestAccuracy = "test_accuracy";
+    public const string Loss = TrainingWatcher.LossName;
+    public const string TestLoss = RunRecorder.TestLossColumn;
+    public const string TestAccuracy = RunRecorder.TestAccuracyColumn;
 
     /// <summary>The prefix of a column name that asks the dashboard for that column smoothed.</summary>
     public const string SmoothedPrefix = "smooth:";

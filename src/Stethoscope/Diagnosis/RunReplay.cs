@@ -18,8 +18,6 @@ public static class RunReplay
     /// <summary>The run folder's activation statistics (written by the activation statistics probe).</summary>
     public const string ActivationsFile = "activations.csv";
 
-    const string EvaluationHeader = "step,epoch,test_loss,test_accuracy";
-
     static readonly string[] ActivationColumns = ["step", "epoch", "layer", "kind", "mean", "std", "zero_fraction", "dead_fraction", "saturated_fraction"];
 
     public static void Play(RunFolder run, ITrainingObserver observer)
@@ -76,8 +74,8 @@ public static class RunReplay
             var cells = text.Split(',');
             if (line == 1)
             {
-                if (text != EvaluationHeader)
-                    throw new DataFormatException(run.EvalCsv, $"not an evaluation file: the header must be {EvaluationHeader}");
+                if (text != RunRecorder.EvaluationHeader)
+                    throw new DataFormatException(run.EvalCsv, $"not an evaluation file: the header must be {RunRecorder.EvaluationHeader}");
                 continue;
             }
             if (cells.Length != 4)

@@ -1,4 +1,5 @@
 using ScottPlot;
+using Stethoscope.Charts;
 using Stethoscope.Probes;
 using Stethoscope.Runs;
 
@@ -12,7 +13,7 @@ namespace Stethoscope.Imaging;
 public static class CurvesChart
 {
     public static void SavePng(IReadOnlyList<RunSeries> runs, string path, int width = 1000, int panelHeight = 340) =>
-        PlotSheet.SavePng([Panel(runs, "loss", "test_loss", log: true), Panel(runs, AccuracyProbe.Name, "test_accuracy", log: false)], path, width, panelHeight);
+        PlotSheet.SavePng([Panel(runs, ChartVocabulary.Loss, ChartVocabulary.TestLoss, log: true), Panel(runs, AccuracyProbe.Name, ChartVocabulary.TestAccuracy, log: false)], path, width, panelHeight);
 
     internal static Plot Panel(IReadOnlyList<RunSeries> runs, string trainColumn, string testColumn, bool log)
     {

@@ -1,4 +1,5 @@
 using ScottPlot;
+using Stethoscope.Charts;
 using Stethoscope.Diagnosis;
 using Stethoscope.Runs;
 
@@ -47,7 +48,7 @@ public static class VerdictFigure
                 Threshold(ratios, LogScale.Of(verdict.Rule == "update-ratio-high" ? UpdateRatioHighRule.Ratio : UpdateRatioLowRule.Ratio));
                 return ratios;
             case "loss-not-decreasing" or "overfitting":
-                var curves = CurvesChart.Panel([new RunSeries(Path.GetFileName(run.Root), run)], "loss", "test_loss", log: true);
+                var curves = CurvesChart.Panel([new RunSeries(Path.GetFileName(run.Root), run)], ChartVocabulary.Loss, ChartVocabulary.TestLoss, log: true);
                 curves.Title($"{title}; loss (log scale), test dashed");
                 return curves;
             case "dead-units":

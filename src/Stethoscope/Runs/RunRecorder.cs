@@ -18,7 +18,13 @@ namespace Stethoscope.Runs;
 /// </summary>
 public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingObserver, IDisposable
 {
-    static readonly string[] LeadingColumns = ["loss", AccuracyProbe.Name];
+    /// <summary>eval.csv's columns of the test set's loss and accuracy.</summary>
+    public const string TestLossColumn = "test_loss", TestAccuracyColumn = "test_accuracy";
+
+    /// <summary>eval.csv's header.</summary>
+    public const string EvaluationHeader = $"step,epoch,{TestLossColumn},{TestAccuracyColumn}";
+
+    static readonly string[] LeadingColumns = [TrainingWatcher.LossName, AccuracyProbe.Name];
     static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
 
     readonly Stopwatch sinceFlush = Stopwatch.StartNew();
@@ -54,7 +60,7 @@ public sealed class RunRecorder(RunFolder folder, string dataSpec) : ITrainingOb
         SaveCheckpoint(folder.InitialCheckpoint);
         metrics = new StreamWriter(folder.MetricsCsv);
         evaluations = new StreamWriter(folder.EvalCsv);
-        evaluations.WriteLine("step,epoch,test_loss,test_accuracy");
+        evaluations.WriteLine(EvaluationHeader);
         events = new EventFileWriter(folder.TensorBoard);
         distributions = new DistributionLog(folder, events);
         activations = new ActivationLog(folder.Activations, start.Layers.Layers.ToDictionary(l => l.Path, l => l.Kind));

@@ -1,6 +1,7 @@
 using Stethoscope.Diagnosis;
 using Stethoscope.Probes;
 using Stethoscope.Runs;
+using Stethoscope.Training;
 
 namespace Stethoscope.Sound;
 
@@ -21,7 +22,7 @@ public static class RunSonifier
         if (normColumns.Count == 0)
             throw new StethoscopeException($"{run.MetricsCsv} has no {GradientNormProbe.Prefix}<layer> columns to sonify");
         var indices = normColumns.Select(metrics.IndexOf).ToArray();
-        var lossIndex = metrics.IndexOf("loss");
+        var lossIndex = metrics.IndexOf(TrainingWatcher.LossName);
         var mapping = SoundMapping.Create(kind, indices.Length, lossTrack);
         var norms = new float[indices.Length];
         var cueSteps = DiagnosisFile.Read(DiagnosisFile.PathIn(run)).Select(v => v.DetectedStep).ToHashSet();

@@ -40,6 +40,9 @@ public sealed record WatchSettings(
 /// </summary>
 public sealed class TrainingWatcher : IDisposable
 {
+    /// <summary>The reading of each step's loss, as metrics.csv names its column.</summary>
+    public const string LossName = "loss";
+
     readonly nn.Module<Tensor, Tensor> model;
     readonly IProbe[] probes;
     readonly ITrainingObserver[] observers;
@@ -113,7 +116,7 @@ public sealed class TrainingWatcher : IDisposable
                 Start(loss.device, output, optimizer);
             using var scope = NewDisposeScope();
             var readings = new ProbeReadings();
-            readings.Add("loss", loss.detach());
+            readings.Add(LossName, loss.detach());
             var context = new StepContext(model, Layers!.Weighted, loss, output, targets, Steps, Epoch);
             foreach (var probe in probes)
                 probe.Measure(context, readings);
