@@ -34,10 +34,14 @@ static class ConvolutionLayers
         {
             var (name, conv, input) = convolutions[i];
             using var sample = rand(input, generator: new Generator(2));
+            CpuKernels.SetOneDnn(true);
             var oneDnn = Milliseconds(() => conv.call(sample).Dispose(), seconds);
+            // NNPACK off too, as STETHOSCOPE_ONEDNN=off does: libtorch would otherwise try it before im2col.
             CpuKernels.SetOneDnn(false);
+            CpuKernels.SetNnpack(false);
             var im2col = Milliseconds(() => conv.call(sample).Dispose(), seconds);
             CpuKernels.SetOneDnn(CpuKernels.OneDnnEnabled);
+            CpuKernels.SetNnpack(CpuKernels.OneDnnEnabled);
             oneDnnSum += oneDnn;
             im2colSum += im2col;
             bestSum += Math.Min(oneDnn, im2col);
