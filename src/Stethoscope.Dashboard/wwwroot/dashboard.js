@@ -178,16 +178,17 @@
   }
 
   async function refreshMain(withHeavy) {
-    const run = current, d = detail; if (!live.columns.length) return;
+    // The view this pass fetches for: a zoom while it waits makes its data stale, and the pass queued by the zoom draws.
+    const run = current, d = detail, requested = view; if (!live.columns.length) return;
     const cols = V.columns, smooth = c => cols.smoothedPrefix + c, norms = gradientNorms();
     const wanted = [cols.loss, smooth(cols.loss), cols.accuracy, smooth(cols.accuracy), ...norms]
       .filter(c => live.columns.includes(c.startsWith(cols.smoothedPrefix) ? c.slice(cols.smoothedPrefix.length) : c));
-    const m = await api(seriesUrl(run, 'metrics', wanted, charts.loss.columns, view));
-    if (run !== current) return;
+    const m = await api(seriesUrl(run, 'metrics', wanted, charts.loss.columns, requested));
+    if (run !== current || view !== requested) return;
     extent = { from: m.first ?? 0, to: m.last ?? 0 };
-    const range = view || extent;
+    const range = requested || extent;
     const e = (await api(seriesUrl(run, 'eval', [cols.testLoss, cols.testAccuracy], charts.loss.columns, range))).envelope;
-    if (run !== current) return;
+    if (run !== current || view !== requested) return;
     const env = m.envelope, base = { from: range.from, to: range.to, cursor };
     charts.loss.set({ ...base, log: true, series: [
       { label: 'training', color: C.color(0), style: 'faint', data: C.series(env, cols.loss) },
@@ -385,13 +386,14 @@
     try {
       const labels = await api('/api/labels?' + names.map(n => 'runs=' + enc(n)).join('&'));
       $('compare-names').textContent = names.map(n => labels[n]).join(' · ');
-      const cols = V.columns, smooth = c => cols.smoothedPrefix + c, width = charts.compareLoss.columns;
+      const cols = V.columns, smooth = c => cols.smoothedPrefix + c, width = charts.compareLoss.columns, requested = view;
       const data = await Promise.all(names.map(async n => {
-        const [m, e, d] = await Promise.all([api(seriesUrl(n, 'metrics', [smooth(cols.loss), smooth(cols.accuracy)], width, view)),
-          api(seriesUrl(n, 'eval', [cols.testLoss, cols.testAccuracy], width, view)), api('/api/runs/' + enc(n))]);
+        const [m, e, d] = await Promise.all([api(seriesUrl(n, 'metrics', [smooth(cols.loss), smooth(cols.accuracy)], width, requested)),
+          api(seriesUrl(n, 'eval', [cols.testLoss, cols.testAccuracy], width, requested)), api('/api/runs/' + enc(n))]);
         return { name: n, m, e, d };
       }));
-      const range = view || { from: Math.min(...data.map(r => r.m.first ?? Infinity)), to: Math.max(...data.map(r => r.m.last ?? -Infinity)) };
+      // Drawn with the range it was fetched for, even when a zoom came in meanwhile.
+      const range = requested || { from: Math.min(...data.map(r => r.m.first ?? Infinity)), to: Math.max(...data.map(r => r.m.last ?? -Infinity)) };
       if (!isFinite(range.from)) return;
       const lines = (column, testColumn) => data.flatMap((r, k) => [
         { label: labels[r.name], color: C.color(k), style: 'line', data: C.series(r.m.envelope, smooth(column)) },
