@@ -12,7 +12,7 @@ namespace Stethoscope.Training;
 /// (docs/benchmarks.md, "Effective-receptive-field throughput"); the resident size then stays near its peak instead
 /// of shrinking between passes. Applied once per process with the kernel choice (<see cref="CpuKernels"/>) and
 /// recorded in run.json as <c>cpu_heap</c>. Left alone with <c>STETHOSCOPE_HEAP=libc</c>, when the user tunes glibc's
-/// heap (<c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c>, <c>GLIBC_TUNABLES</c>), and where the C library
+/// heap (<c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c>, <c>glibc.malloc</c> tunables), and where the C library
 /// has no <c>mallopt</c>.
 /// </summary>
 public static class TensorHeap
@@ -24,7 +24,7 @@ public static class TensorHeap
     /// less than one activation of a batch of 16 ImageNet images (51 MiB at the ResNet stem).</summary>
     public const int MmapThreshold = 1 << 30;
 
-    static readonly string[] glibcVariables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"];
+    static readonly string[] glibcVariables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"];
 
     /// <summary>What was done, as run.json records it: <c>kept (mmap threshold 1 GiB, no trim)</c>, or why the heap was
     /// left alone.</summary>
@@ -46,13 +46,19 @@ public static class TensorHeap
             Description = $"glibc defaults ({Variable}=libc)";
             return;
         }
-        if (glibcVariables.FirstOrDefault(v => Environment.GetEnvironmentVariable(v) is not null) is { } tuned)
+        if (UserTuning(Environment.GetEnvironmentVariable) is { } tuned)
         {
             Description = $"glibc settings of the user ({tuned})";
             return;
         }
         Description = TryKeep() ? "kept (mmap threshold 1 GiB, no trim)" : "allocator defaults (no glibc mallopt)";
     }
+
+    /// <summary>The glibc variable by which the user tunes the heap, if any: the two malloc variables, or glibc's
+    /// tunables when they name a <c>glibc.malloc</c> one (tunables of other parts leave the heap to us).</summary>
+    internal static string? UserTuning(Func<string, string?> variable) =>
+        glibcVariables.FirstOrDefault(v => variable(v) is not null)
+        ?? (variable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) == true ? "GLIBC_TUNABLES" : null);
 
     static bool TryKeep()
     {

@@ -32,6 +32,15 @@ public class TensorHeapTests
     }
 
     [Theory]
+    [InlineData("MALLOC_TRIM_THRESHOLD_", "0", "MALLOC_TRIM_THRESHOLD_")]
+    [InlineData("MALLOC_MMAP_THRESHOLD_", "65536", "MALLOC_MMAP_THRESHOLD_")]
+    [InlineData("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=0", "GLIBC_TUNABLES")]
+    [InlineData("GLIBC_TUNABLES", "glibc.cpu.hwcaps=-AVX512F", null)]
+    [InlineData("OTHER", "1", null)]
+    public void Only_the_users_own_heap_settings_leave_it_alone(string name, string value, string? tuning) =>
+        Assert.Equal(tuning, TensorHeap.UserTuning(v => v == name ? value : null));
+
+    [Theory]
     [InlineData(null, true)]
     [InlineData("kept", true)]
     [InlineData("libc", false)]
